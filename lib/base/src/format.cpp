@@ -38,14 +38,19 @@ usize emit_unsigned(PutChar put, void* ctx, u64 v, u32 base, bool upper, const S
     return emit_padded(put, ctx, digits, n, spec, negative);
 }
 
-u64 fetch_unsigned(__builtin_va_list& args, u32 length) {
-    if (length >= 1) return __builtin_va_arg(args, unsigned long);
-    return __builtin_va_arg(args, unsigned int);
+// va_list is an array on some ABIs; a struct around it can be passed by reference everywhere.
+struct Args {
+    __builtin_va_list list;
+};
+
+u64 fetch_unsigned(Args& a, u32 length) {
+    if (length >= 1) return __builtin_va_arg(a.list, unsigned long);
+    return __builtin_va_arg(a.list, unsigned int);
 }
 
-i64 fetch_signed(__builtin_va_list& args, u32 length) {
-    if (length >= 1) return __builtin_va_arg(args, long);
-    return __builtin_va_arg(args, int);
+i64 fetch_signed(Args& a, u32 length) {
+    if (length >= 1) return __builtin_va_arg(a.list, long);
+    return __builtin_va_arg(a.list, int);
 }
 
 const char* parse_spec(const char* f, Spec& spec) {
@@ -65,7 +70,9 @@ const char* parse_spec(const char* f, Spec& spec) {
 
 } // namespace
 
-usize vformat(PutChar put, void* ctx, const char* f, __builtin_va_list args) {
+
+namespace {
+usize vformat_args(PutChar put, void* ctx, const char* f, Args& args) {
     usize out = 0;
     for (; *f; ++f) {
         if (*f != '%') {
@@ -75,9 +82,9 @@ usize vformat(PutChar put, void* ctx, const char* f, __builtin_va_list args) {
         Spec spec;
         f = parse_spec(f + 1, spec);
         switch (*f) {
-        case 'c': put(ctx, char(__builtin_va_arg(args, int))), ++out; break;
+        case 'c': put(ctx, char(__builtin_va_arg(args.list, int))), ++out; break;
         case 's': {
-            const char* s = __builtin_va_arg(args, const char*);
+            const char* s = __builtin_va_arg(args.list, const char*);
             if (!s) s = "(null)";
             usize n = 0;
             while (s[n]) ++n;
@@ -97,7 +104,7 @@ usize vformat(PutChar put, void* ctx, const char* f, __builtin_va_list args) {
         case 'p': {
             put(ctx, '0'), put(ctx, 'x'), out += 2;
             Spec p{true, false, 16, 2};
-            out += emit_unsigned(put, ctx, u64(uptr(__builtin_va_arg(args, void*))), 16, false, p, false);
+            out += emit_unsigned(put, ctx, u64(uptr(__builtin_va_arg(args.list, void*))), 16, false, p, false);
             break;
         }
         case '%': put(ctx, '%'), ++out; break;
@@ -105,6 +112,15 @@ usize vformat(PutChar put, void* ctx, const char* f, __builtin_va_list args) {
         default: put(ctx, '%'), put(ctx, *f), out += 2; break;
         }
     }
+    return out;
+}
+} // namespace
+
+usize vformat(PutChar put, void* ctx, const char* f, __builtin_va_list list) {
+    Args args;
+    __builtin_va_copy(args.list, list);
+    usize out = vformat_args(put, ctx, f, args);
+    __builtin_va_end(args.list);
     return out;
 }
 

@@ -15,7 +15,11 @@ public:
     constexpr Address operator-(u64 off) const { return Address(value_ - off); }
     constexpr u64 operator-(Address other) const { return value_ - other.value_; }
     constexpr Address& operator+=(u64 off) { value_ += off; return *this; }
-    constexpr auto operator<=>(const Address&) const = default;
+    constexpr bool operator==(const Address&) const = default;
+    constexpr bool operator<(Address o) const { return value_ < o.value_; }
+    constexpr bool operator<=(Address o) const { return value_ <= o.value_; }
+    constexpr bool operator>(Address o) const { return value_ > o.value_; }
+    constexpr bool operator>=(Address o) const { return value_ >= o.value_; }
 
     constexpr bool is_aligned(u64 a) const { return isok::is_aligned(value_, a); }
     constexpr Address align_down(u64 a) const { return Address(isok::align_down(value_, a)); }

@@ -9,7 +9,7 @@ template <class E> constexpr Failure<E> fail(E e) { return {e}; }
 
 template <class T, class E> class [[nodiscard]] Result {
 public:
-    constexpr Result(T value) : value_(move(value)), ok_(true) {}
+    constexpr Result(T value) : value_(isok::move(value)), ok_(true) {}
     constexpr Result(Failure<E> f) : error_(f.error), ok_(false) {}
 
     constexpr bool ok() const { return ok_; }
