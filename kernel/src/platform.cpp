@@ -249,6 +249,12 @@ Status read_device_node(DeviceScan& s, const Node& n) {
     if (!s.p.has_plic && (n.is_compatible("riscv,plic0") || n.is_compatible("sifive,plic-1.0.0")))
         return read_plic(s, n);
     if (n.is_compatible("virtio,mmio")) return read_virtio(s, n);
+    if (!s.p.has_test_finisher && n.is_compatible("sifive,test0")) {
+        auto dev = read_device(n);
+        if (!dev) return fail(dev.error());
+        s.p.test_finisher = dev->mmio;
+        s.p.has_test_finisher = true;
+    }
     return {};
 }
 

@@ -12,5 +12,6 @@ struct Command {
 
 Command add_pack(CLI::App& app);
 Command add_list(CLI::App& app);
+Command add_run(CLI::App& app);
 
 } // namespace isotool

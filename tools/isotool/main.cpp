@@ -4,11 +4,12 @@
 #include <vector>
 
 int main(int argc, char** argv) {
-    CLI::App app{"isotool: build and inspect Isokernel boot images"};
+    CLI::App app{"isotool: build, inspect and run Isokernel boot images"};
     app.require_subcommand(1);
     const std::vector<isotool::Command> commands = {
         isotool::add_pack(app),
         isotool::add_list(app),
+        isotool::add_run(app),
     };
     CLI11_PARSE(app, argc, argv);
     for (const isotool::Command& command : commands)

@@ -43,6 +43,11 @@ struct Platform {
     u32 plic_ndev = 0;
     u32 plic_context = 0; // the boot hart's S-mode external interrupt context
 
+    // A board's test/power controller ("sifive,test0"): the one way to end a run with a
+    // failure status that a test harness can see (SBI system reset reports none).
+    bool has_test_finisher = false;
+    PhysRange test_finisher;
+
     PlatformDevice virtio[max_virtio]; // virtio,mmio slots, sorted by base
     usize virtio_count = 0;
 

@@ -1,0 +1,31 @@
+# The two commands of the README, and the few others a developer uses.
+#   make run    install what is missing, build, boot the default system in QEMU
+#   make test   install what is missing, build, run every test (unit and system)
+#   make bench  build and print the benchmark figures
+BUILD ?= build
+JOBS ?= $(shell nproc)
+QEMU_MEMORY ?= 256M
+QEMU_HARTS ?= 2
+
+.PHONY: all setup build run test clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/tools/isotool/isotool run --kernel $(BUILD)/target/kernel/isokernel.elf \
+	    --boot-image $(BUILD)/default.img --memory $(QEMU_MEMORY) --harts $(QEMU_HARTS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,24 @@
+// The hart as the generic kernel sees it: interrupt masking, waiting, counters, probes.
+#pragma once
+#include <arch/csr.hpp>
+
+namespace arch {
+
+using isok::u64;
+
+inline void enable_interrupts() { csr_set(sstatus, csr::sstatus_sie); }
+inline void disable_interrupts() { csr_clear(sstatus, csr::sstatus_sie); }
+inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
+
+// Under QEMU -icount these count retired instructions exactly.
+inline u64 instructions_retired() { return csr_read(instret); }
+inline u64 cycles() { return csr_read(cycle); }
+
+void install_trap_vector();
+
+// True when reading the given CSR does not raise an illegal-instruction trap.
+// Used to check, independently of the device tree, what the hart really has.
+bool hart_has_hypervisor();
+bool hart_has_sstc();
+
+} // namespace arch

@@ -1,0 +1,113 @@
+// Sv39 page-table construction and lookup (RISC-V privileged spec, section "Sv39").
+#include <arch/page_table.hpp>
+
+namespace arch {
+namespace {
+
+constexpr u64 page_size = 4096;
+constexpr u64 entries = 512;
+
+constexpr u64 level_size(unsigned level) { return page_size << (9 * level); }
+constexpr u64 vpn(VirtAddr va, unsigned level) { return (va.raw() >> (12 + 9 * level)) & (entries - 1); }
+constexpr PhysAddr pte_address(u64 e) { return PhysAddr((e >> 10) << 12); }
+constexpr u64 make_pte(PhysAddr pa, u64 flags) { return (pa.raw() >> 12) << 10 | flags; }
+constexpr bool is_leaf(u64 e) { return e & (pte::read | pte::write | pte::exec); }
+
+// Sv39 requires bits 63..39 of a virtual address to equal bit 38.
+constexpr bool canonical(u64 va) {
+    u64 top = va >> 38;
+    return top == 0 || top == (~u64{0} >> 38);
+}
+
+} // namespace
+
+const char* describe(MapError e) {
+    switch (e) {
+    case MapError::NoMemory: return "no memory for a page table";
+    case MapError::Misaligned: return "address or size not page aligned";
+    case MapError::AlreadyMapped: return "range already mapped";
+    case MapError::WriteAndExecute: return "writable and executable mapping refused (W^X)";
+    case MapError::OutOfRange: return "address outside the Sv39 range";
+    }
+    return "unknown mapping error";
+}
+
+isok::Status<MapError> PageTable::init(kernel::FrameAllocator& frames, kernel::PhysToPtr to_ptr) {
+    frames_ = &frames;
+    to_ptr_ = to_ptr;
+    auto root = frames.allocate();
+    if (!root) return isok::fail(MapError::NoMemory);
+    root_ = *root;
+    __builtin_memset(table(root_), 0, page_size);
+    return {};
+}
+
+isok::Status<MapError> PageTable::map(VirtAddr va, PhysAddr pa, u64 size, u64 perms) {
+    if (!va.is_aligned(page_size) || !pa.is_aligned(page_size) || !isok::is_aligned(size, page_size))
+        return isok::fail(MapError::Misaligned);
+    if ((perms & pte::write) && (perms & pte::exec)) return isok::fail(MapError::WriteAndExecute);
+    u64 last;
+    if (size == 0 || isok::add_overflows(va.raw(), size - 1, last) || !canonical(va.raw()) || !canonical(last) ||
+        (va.raw() >> 38) != (last >> 38))
+        return isok::fail(MapError::OutOfRange);
+
+    for (u64 done = 0; done < size;) {
+        unsigned level = levels - 1;
+        // The largest page that fits both alignment and what is left to map.
+        while (level > 0 && !(isok::is_aligned(va.raw() + done, level_size(level)) &&
+                              isok::is_aligned(pa.raw() + done, level_size(level)) && size - done >= level_size(level)))
+            --level;
+        if (auto s = map_one(va + done, pa + done, level, perms); !s) return s;
+        done += level_size(level);
+    }
+    return {};
+}
+
+isok::Status<MapError> PageTable::map_one(VirtAddr va, PhysAddr pa, unsigned level, u64 perms) {
+    u64* t = table(root_);
+    for (unsigned l = levels - 1; l > level; --l) {
+        u64& e = t[vpn(va, l)];
+        if (!(e & pte::valid)) {
+            auto next = frames_->allocate();
+            if (!next) return isok::fail(MapError::NoMemory);
+            __builtin_memset(table(*next), 0, page_size);
+            e = make_pte(*next, pte::valid);
+        } else if (is_leaf(e)) {
+            return isok::fail(MapError::AlreadyMapped);
+        }
+        t = table(pte_address(e));
+    }
+    u64& e = t[vpn(va, level)];
+    if (e & pte::valid) return isok::fail(MapError::AlreadyMapped);
+    e = make_pte(pa, perms | pte::valid | pte::accessed | pte::dirty);
+    return {};
+}
+
+const u64* PageTable::leaf(VirtAddr va, unsigned& level) const {
+    if (!canonical(va.raw())) return nullptr;
+    const u64* t = table(root_);
+    for (level = levels - 1;; --level) {
+        const u64& e = t[vpn(va, level)];
+        if (!(e & pte::valid)) return nullptr;
+        if (is_leaf(e)) return &e;
+        if (level == 0) return nullptr;
+        t = table(pte_address(e));
+    }
+}
+
+isok::Result<PhysAddr, MapError> PageTable::translate(VirtAddr va) const {
+    unsigned level;
+    const u64* e = leaf(va, level);
+    if (!e) return isok::fail(MapError::OutOfRange);
+    return pte_address(*e) + (va.raw() & (level_size(level) - 1));
+}
+
+u64 PageTable::permissions(VirtAddr va) const {
+    unsigned level;
+    const u64* e = leaf(va, level);
+    return e ? (*e & (pte::read | pte::write | pte::exec | pte::user | pte::global)) : 0;
+}
+
+u64 PageTable::satp(u64 asid) const { return (8ull << 60) | (asid << 44) | (root_.raw() >> 12); }
+
+} // namespace arch

@@ -1,0 +1,81 @@
+// Trap dispatch for traps taken in the kernel: interrupts go to their handlers,
+// a probe's illegal instruction is skipped, anything else is a kernel bug.
+#include <arch/cpu.hpp>
+#include <arch/interrupt.hpp>
+#include <arch/trap_frame.hpp>
+#include <kernel/console.hpp>
+#include <kernel/panic.hpp>
+
+extern "C" void trap_entry();
+
+namespace arch {
+namespace {
+
+constexpr isok::u64 cause_illegal_instruction = 2;
+
+const char* const exception_names[] = {
+    "instruction address misaligned", "instruction access fault", "illegal instruction",
+    "breakpoint", "load address misaligned", "load access fault",
+    "store/AMO address misaligned", "store/AMO access fault", "environment call from U-mode",
+    "environment call from HS-mode", "environment call from VS-mode", "environment call from M-mode",
+    "instruction page fault", "load page fault", "reserved",
+    "store/AMO page fault", "reserved", "reserved",
+    "reserved", "reserved", "instruction guest-page fault",
+    "load guest-page fault", "virtual instruction", "store/AMO guest-page fault",
+};
+
+const char* exception_name(isok::u64 cause) {
+    return cause < sizeof(exception_names) / sizeof(exception_names[0]) ? exception_names[cause] : "unknown";
+}
+
+const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+                                         "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+                                         "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+// Set while the kernel deliberately executes an instruction that may not exist.
+volatile bool probing = false;
+volatile bool probe_trapped = false;
+
+[[noreturn]] void report_and_panic(const TrapFrame& f) {
+    using kernel::console::print;
+    print("\nKERNEL TRAP: %s (scause %lu)\n", exception_name(f.scause), f.scause);
+    print("  sepc %016lx  stval %016lx  sstatus %016lx\n", f.sepc, f.stval, f.sstatus);
+    for (int i = 1; i < 32; ++i) print("  %-4s %016lx%s", register_names[i], f.x[i], i % 4 == 3 ? "\n" : "");
+    print("\n");
+    kernel::panic("unexpected %s at sepc %lx, stval %lx", exception_name(f.scause), f.sepc, f.stval);
+}
+
+template <class F> bool probe(F f) {
+    probe_trapped = false;
+    probing = true;
+    f();
+    probing = false;
+    return !probe_trapped;
+}
+
+} // namespace
+
+void install_trap_vector() { csr_write(stvec, reinterpret_cast<isok::u64>(&trap_entry)); }
+
+bool hart_has_hypervisor() {
+    return probe([] { (void)csr_read(CSR_HSTATUS); });
+}
+
+bool hart_has_sstc() {
+    return probe([] { (void)csr_read(CSR_STIMECMP); });
+}
+
+} // namespace arch
+
+extern "C" void trap_from_kernel(arch::TrapFrame* f) {
+    if (f->scause & arch::csr::scause_interrupt) {
+        arch::interrupt::handle(f->scause & ~arch::csr::scause_interrupt);
+        return;
+    }
+    if (arch::probing && f->scause == arch::cause_illegal_instruction) {
+        arch::probe_trapped = true;
+        f->sepc += 4; // CSR instructions are never compressed
+        return;
+    }
+    arch::report_and_panic(*f);
+}

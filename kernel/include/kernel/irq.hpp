@@ -1,0 +1,14 @@
+// Routing of external interrupts to their handlers in the kernel.
+#pragma once
+#include <isok/types.hpp>
+
+namespace kernel::irq {
+
+using Handler = void (*)(isok::u32 irq);
+inline constexpr isok::u32 max_irqs = 128;
+
+bool attach(isok::u32 irq, Handler handler);
+void dispatch(isok::u32 irq);
+isok::u64 spurious();
+
+} // namespace kernel::irq

@@ -1,0 +1,118 @@
+// QEMU runner for system tests: fork/exec with pipes, a poll loop with a deadline,
+// optional console input, and a kill at the timeout so that a hang is a failure.
+#include "qemu_run.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <regex>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace isok::test {
+namespace {
+
+std::vector<std::string> qemu_arguments(const QemuConfig& c) {
+    std::vector<std::string> a = {"qemu-system-riscv64", "-M", "virt", "-bios", "default", "-m", c.memory,
+                                  "-smp", std::to_string(c.harts), "-icount", "shift=0", "-display", "none",
+                                  "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", c.kernel};
+    if (!c.boot_image.empty()) a.insert(a.end(), {"-initrd", c.boot_image});
+    if (!c.bootargs.empty()) a.insert(a.end(), {"-append", c.bootargs});
+    a.insert(a.end(), c.extra.begin(), c.extra.end());
+    return a;
+}
+
+[[noreturn]] void exec_child(const std::vector<std::string>& args, int in_fd, int out_fd) {
+    dup2(in_fd, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(out_fd, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (const auto& s : args) argv.push_back(const_cast<char*>(s.c_str()));
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+}
+
+std::string join(const std::vector<std::string>& args) {
+    std::string s;
+    for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
+    return s;
+}
+
+} // namespace
+
+QemuRun run_qemu(const QemuConfig& config) {
+    QemuRun run;
+    auto args = qemu_arguments(config);
+    run.command = join(args);
+    int in_pipe[2], out_pipe[2];
+    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) {
+        run.console = "cannot create pipes: " + std::string(strerror(errno));
+        return run;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        exec_child(args, in_pipe[0], out_pipe[1]);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+
+    auto deadline = std::chrono::steady_clock::now() + config.timeout;
+    bool input_sent = config.input.empty();
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            run.timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        pollfd p{out_pipe[0], POLLIN, 0};
+        if (poll(&p, 1, int(std::min<long>(left.count(), 200))) > 0) {
+            char buf[4096];
+            ssize_t n = read(out_pipe[0], buf, sizeof buf);
+            if (n > 0) run.console.append(buf, size_t(n));
+            else if (n == 0) break; // QEMU closed its output: it is exiting
+        }
+        if (!config.until.empty() && run.contains(config.until)) {
+            run.reached_until = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (!input_sent && run.contains(config.input_after)) {
+            input_sent = write(in_pipe[1], config.input.data(), config.input.size()) == ssize_t(config.input.size());
+        }
+    }
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!run.timed_out && WIFEXITED(status)) run.exit = WEXITSTATUS(status);
+    return run;
+}
+
+std::vector<std::string> QemuRun::match(const std::string& regex) const {
+    std::smatch m;
+    std::vector<std::string> groups;
+    if (std::regex_search(console, m, std::regex(regex)))
+        for (const auto& g : m) groups.push_back(g.str());
+    return groups;
+}
+
+std::string QemuRun::report() const {
+    std::ostringstream o;
+    o << "command: " << command << "\n"
+      << "exit: "
+      << (exit ? std::to_string(*exit)
+               : timed_out ? "killed at the timeout" : reached_until ? "stopped at the expected output" : "killed")
+      << "\n"
+      << "---- console ----\n"
+      << console << "\n---- end of console ----\n";
+    return o.str();
+}
+
+} // namespace isok::test

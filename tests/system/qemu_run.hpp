@@ -1,0 +1,41 @@
+// Boots a system image in QEMU under -icount shift=0 and captures its serial console.
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace isok::test {
+
+struct QemuConfig {
+    std::string kernel;
+    std::string boot_image;        // loaded as the initrd; empty for none
+    std::string bootargs;          // -append
+    std::string memory = "256M";
+    int harts = 2;
+    std::vector<std::string> extra; // further QEMU arguments (e.g. -cpu, -dtb)
+    std::chrono::seconds timeout{60};
+    // Typed on the console once `input_after` has appeared in the output.
+    std::string input_after;
+    std::string input;
+    // Stop QEMU as soon as this appears (for systems that run forever); empty: run to exit.
+    std::string until;
+};
+
+struct QemuRun {
+    std::string console;     // everything QEMU wrote to the serial console
+    std::optional<int> exit; // QEMU's exit status; empty when killed at the timeout
+    bool timed_out = false;
+    bool reached_until = false; // stopped because `until` appeared
+    std::string command;     // the command line, for reports
+
+    bool contains(const std::string& text) const { return console.find(text) != std::string::npos; }
+    // The first match of regex in the console, with its capture groups (empty when none).
+    std::vector<std::string> match(const std::string& regex) const;
+    // A human-readable account of the run, printed when a check fails.
+    std::string report() const;
+};
+
+QemuRun run_qemu(const QemuConfig& config);
+
+} // namespace isok::test

@@ -1,0 +1,106 @@
+// Sv39 page-table construction on fake physical memory: mappings translate, page
+// sizes follow alignment, and W^X, overlap and range violations are refused.
+#include <arch/page_table.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <vector>
+
+using arch::MapError;
+using arch::PageTable;
+using isok::PhysAddr;
+using isok::VirtAddr;
+namespace pte = arch::pte;
+
+namespace {
+
+constexpr isok::u64 ram_base = 0x80000000;
+constexpr isok::u64 ram_size = 4 * isok::MiB;
+std::vector<unsigned char> ram(ram_size + 4096);
+unsigned char* ram_start() { return ram.data() + (4096 - reinterpret_cast<std::uintptr_t>(ram.data()) % 4096); }
+
+void* to_ptr(PhysAddr pa) { return ram_start() + (pa.raw() - ram_base); }
+
+class PageTableTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        isok::PhysRange r{PhysAddr(ram_base), ram_size};
+        ASSERT_TRUE(frames.init(&r, 1, nullptr, 0, to_ptr).ok());
+        ASSERT_TRUE(table.init(frames, to_ptr).ok());
+    }
+    kernel::FrameAllocator frames;
+    PageTable table;
+};
+
+} // namespace
+
+extern "C" [[noreturn]] void kernel_assert_failed(const char* expr, const char* file, int line) {
+    ADD_FAILURE() << "assertion " << expr << " at " << file << ":" << line;
+    std::abort();
+}
+
+TEST_F(PageTableTest, FourKilobytePagesTranslate) {
+    ASSERT_TRUE(table.map(VirtAddr(0x10000), PhysAddr(0x90000000), 0x3000, pte::read | pte::user).ok());
+    EXPECT_EQ(table.translate(VirtAddr(0x10000))->raw(), 0x90000000u);
+    EXPECT_EQ(table.translate(VirtAddr(0x12abc))->raw(), 0x90002abcu);
+    EXPECT_FALSE(table.translate(VirtAddr(0x13000)).ok());
+    EXPECT_EQ(table.permissions(VirtAddr(0x11000)), pte::read | pte::user);
+}
+
+TEST_F(PageTableTest, UsesTheLargestPageAlignmentAllows) {
+    isok::usize before = frames.free_frames();
+    // 1 GiB aligned on both sides: a single leaf in the root, no table frames needed.
+    ASSERT_TRUE(table.map(VirtAddr(0xFFFFFFC000000000), PhysAddr(0), isok::GiB, pte::read | pte::write).ok());
+    EXPECT_EQ(frames.free_frames(), before);
+    // 2 MiB aligned: one level-1 table, then a leaf.
+    ASSERT_TRUE(table.map(VirtAddr(0x40000000), PhysAddr(0x80200000), 2 * isok::MiB, pte::read).ok());
+    EXPECT_EQ(frames.free_frames(), before - 1);
+    EXPECT_EQ(table.translate(VirtAddr(0xFFFFFFC012345678))->raw(), 0x12345678u);
+    EXPECT_EQ(table.translate(VirtAddr(0x401FFFFF))->raw(), 0x803FFFFFu);
+}
+
+TEST_F(PageTableTest, RefusesWritableAndExecutable) {
+    auto s = table.map(VirtAddr(0x10000), PhysAddr(0x90000000), 0x1000, pte::read | pte::write | pte::exec);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error(), MapError::WriteAndExecute);
+    EXPECT_FALSE(table.translate(VirtAddr(0x10000)).ok());
+}
+
+TEST_F(PageTableTest, RefusesOverlapAndMisalignment) {
+    ASSERT_TRUE(table.map(VirtAddr(0x200000), PhysAddr(0x90000000), 0x200000, pte::read).ok());
+    EXPECT_EQ(table.map(VirtAddr(0x201000), PhysAddr(0x91000000), 0x1000, pte::read).error(), MapError::AlreadyMapped);
+    EXPECT_EQ(table.map(VirtAddr(0x1234), PhysAddr(0x90000000), 0x1000, pte::read).error(), MapError::Misaligned);
+    EXPECT_EQ(table.map(VirtAddr(0x1000), PhysAddr(0x90000000), 0x10, pte::read).error(), MapError::Misaligned);
+}
+
+TEST_F(PageTableTest, RefusesNonCanonicalAndWrappingRanges) {
+    EXPECT_EQ(table.map(VirtAddr(0x0000004000000000), PhysAddr(0), 0x1000, pte::read).error(), MapError::OutOfRange);
+    // Crosses from the lower into the upper half through the hole.
+    EXPECT_EQ(table.map(VirtAddr(0x0000003FFFFFF000), PhysAddr(0), 0x2000, pte::read).error(), MapError::OutOfRange);
+    EXPECT_EQ(table.map(VirtAddr(0xFFFFFFFFFFFFF000), PhysAddr(0), 0x2000, pte::read).error(), MapError::OutOfRange);
+    EXPECT_EQ(table.map(VirtAddr(0x1000), PhysAddr(0), 0, pte::read).error(), MapError::OutOfRange);
+}
+
+TEST_F(PageTableTest, RunsOutOfTableFramesCleanly) {
+    // Each 4 KiB page in its own 2 MiB slot needs a fresh table; the fake RAM runs out.
+    MapError last = MapError::OutOfRange;
+    int mapped = 0;
+    for (isok::u64 i = 0; i < 4096; ++i) {
+        auto s = table.map(VirtAddr(i * 2 * isok::MiB), PhysAddr(0x90000000), 0x1000, pte::read);
+        if (!s.ok()) {
+            last = s.error();
+            break;
+        }
+        ++mapped;
+    }
+    EXPECT_EQ(last, MapError::NoMemory);
+    EXPECT_GT(mapped, 100);
+    EXPECT_EQ(frames.free_frames(), 0u);
+}
+
+TEST_F(PageTableTest, SatpNamesSv39AndTheRoot) {
+    isok::u64 satp = table.satp(5);
+    EXPECT_EQ(satp >> 60, 8u);
+    EXPECT_EQ((satp >> 44) & 0xffff, 5u);
+    EXPECT_EQ((satp & ((1ull << 44) - 1)) << 12, table.root().raw());
+}
