@@ -10,7 +10,10 @@
 namespace kernel::boot_image {
 namespace {
 isok::bootimage::Image image;
+bool present = false;
 } // namespace
+
+const isok::bootimage::Image* get() { return present ? &image : nullptr; }
 
 void open(const Platform& platform) {
     if (!platform.has_initrd) {
@@ -24,6 +27,7 @@ void open(const Platform& platform) {
     auto opened = isok::bootimage::Image::open(bytes);
     if (!opened) refuse_boot("boot image: %s", isok::bootimage::describe(opened.error()));
     image = *opened;
+    present = true;
     console::print("boot image: %u entries, %lu bytes\n", image.count(), image.size());
     for (const auto& e : image.all())
         console::print("  %-12s %-24s %8lu bytes  crc32 %08x\n", isok::bootimage::kind_name(e.kind), e.name,

@@ -9,8 +9,11 @@
 #include <kernel/console.hpp>
 #include <kernel/memory.hpp>
 #include <kernel/panic.hpp>
+#include <kernel/kmem.hpp>
 #include <kernel/platform.hpp>
 #include <kernel/power.hpp>
+#include <kernel/root.hpp>
+#include <kernel/scheduler.hpp>
 #include <kernel/selftest.hpp>
 #include <kernel/timer.hpp>
 
@@ -73,10 +76,12 @@ void start_interrupts() {
     if (!timer::start(platform.timebase_hz, tick_hz)) refuse_boot("timebase %lu Hz is too slow", platform.timebase_hz);
 }
 
-[[noreturn]] void idle() {
-    console::print("idle: ticking at %lu Hz, echoing console input\n", tick_hz);
-    arch::enable_interrupts();
-    for (;;) arch::wait_for_interrupt();
+// Hands the machine to the root process; with none, the kernel only ticks and echoes.
+[[noreturn]] void run_system() {
+    const isok::bootimage::Image* image = boot_image::get();
+    if (!image || !root::start(platform, *image))
+        console::print("idle: ticking at %lu Hz, echoing console input\n", tick_hz);
+    scheduler::exit_to_user();
 }
 
 } // namespace
@@ -93,9 +98,11 @@ extern "C" [[noreturn]] void kernel_entry(isok::u64 hart_id, isok::u64 dtb_phys)
     require_hypervisor_extension();
     arch::timer::init(platform.has_sstc && arch::hart_has_sstc());
     memory::init(platform, dtb);
+    kmem::init(memory::frames());
+    arch::allow_user_counters();
     print_banner(hart_id);
     boot_image::open(platform);
     start_interrupts();
     selftest::run_if_requested(platform);
-    idle();
+    run_system();
 }

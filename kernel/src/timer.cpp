@@ -1,6 +1,7 @@
 // Periodic tick. Deadlines advance by a fixed period from the previous deadline,
 // not from "now", so the rate does not drift with interrupt latency.
 #include <arch/timer.hpp>
+#include <kernel/scheduler.hpp>
 #include <kernel/timer.hpp>
 
 namespace kernel::timer {
@@ -21,6 +22,7 @@ bool start(isok::u64 timebase_hz, isok::u64 hz) {
 
 void on_interrupt() {
     tick_count = tick_count + 1;
+    scheduler::tick();
     isok::u64 now = arch::timer::now();
     next_deadline += period_;
     // After a long stall, skip missed periods instead of firing a burst of catch-up ticks.

@@ -26,9 +26,10 @@ protected:
     void SetUp() override {
         isok::PhysRange r{PhysAddr(ram_base), ram_size};
         ASSERT_TRUE(frames.init(&r, 1, nullptr, 0, to_ptr).ok());
-        ASSERT_TRUE(table.init(frames, to_ptr).ok());
+        ASSERT_TRUE(table.init(table_frames, to_ptr).ok());
     }
     kernel::FrameAllocator frames;
+    arch::AllocatorTableFrames table_frames{frames};
     PageTable table;
 };
 
@@ -103,4 +104,30 @@ TEST_F(PageTableTest, SatpNamesSv39AndTheRoot) {
     EXPECT_EQ(satp >> 60, 8u);
     EXPECT_EQ((satp >> 44) & 0xffff, 5u);
     EXPECT_EQ((satp & ((1ull << 44) - 1)) << 12, table.root().raw());
+}
+
+TEST_F(PageTableTest, UnmapRemovesPagesAndRefusesHoles) {
+    ASSERT_TRUE(table.map(VirtAddr(0x10000), PhysAddr(0x90000000), 0x3000, pte::read | pte::user).ok());
+    // 0x13000 is not mapped: the whole request is refused and nothing changes.
+    EXPECT_EQ(table.unmap(VirtAddr(0x11000), 0x3000).error(), MapError::NotMapped);
+    EXPECT_TRUE(table.translate(VirtAddr(0x11000)).ok());
+    ASSERT_TRUE(table.unmap(VirtAddr(0x11000), 0x2000).ok());
+    EXPECT_FALSE(table.translate(VirtAddr(0x11000)).ok());
+    EXPECT_FALSE(table.translate(VirtAddr(0x12000)).ok());
+    EXPECT_TRUE(table.translate(VirtAddr(0x10000)).ok());
+    // The range can be mapped again.
+    EXPECT_TRUE(table.map(VirtAddr(0x11000), PhysAddr(0x90005000), 0x1000, pte::read).ok());
+}
+
+TEST_F(PageTableTest, ReleaseReturnsEveryTableFrame) {
+    isok::usize before = frames.free_frames();
+    PageTable user;
+    ASSERT_TRUE(user.init(table_frames, to_ptr).ok());
+    ASSERT_TRUE(user.map(VirtAddr(0x10000), PhysAddr(0x90000000), 0x1000, pte::read).ok());
+    ASSERT_TRUE(user.map(VirtAddr(0x7f000000), PhysAddr(0x90001000), 0x1000, pte::read).ok());
+    ASSERT_TRUE(user.map(VirtAddr(0x2000000000), PhysAddr(0x90002000), 0x1000, pte::read).ok());
+    EXPECT_LT(frames.free_frames(), before);
+    user.share_kernel_half(table);
+    user.release();
+    EXPECT_EQ(frames.free_frames(), before);
 }

@@ -40,7 +40,11 @@ isok::PhysRange page_span(isok::PhysRange r) {
     return {base, isok::align_up(r.end().raw(), page) - base.raw()};
 }
 
+const PageTable* kernel_table = nullptr;
+
 } // namespace
+
+const PageTable& kernel_page_table() { return *kernel_table; }
 
 isok::PhysRange kernel_image() {
     return {kernel_image_phys(__kernel_start), u64(__kernel_end - __kernel_start)};
@@ -48,8 +52,10 @@ isok::PhysRange kernel_image() {
 
 isok::Status<MapError> build_kernel_space(const kernel::Platform& platform, kernel::FrameAllocator& frames,
                                           PageTable& space) {
+    static AllocatorTableFrames table_frames(frames);
     auto to_ptr = [](isok::PhysAddr pa) { return phys_to_virt(pa); };
-    if (auto s = space.init(frames, to_ptr); !s) return s;
+    if (auto s = space.init(table_frames, to_ptr); !s) return s;
+    kernel_table = &space;
     if (auto s = map_image_part(space, __text_start, __text_end, pte::read | pte::exec); !s) return s;
     if (auto s = map_image_part(space, __rodata_start, __rodata_end, pte::read); !s) return s;
     if (auto s = map_image_part(space, __data_start, __data_end, pte::read | pte::write); !s) return s;

@@ -28,18 +28,66 @@ const char* describe(MapError e) {
     case MapError::AlreadyMapped: return "range already mapped";
     case MapError::WriteAndExecute: return "writable and executable mapping refused (W^X)";
     case MapError::OutOfRange: return "address outside the Sv39 range";
+    case MapError::NotMapped: return "range not mapped by 4 KiB pages";
     }
     return "unknown mapping error";
 }
 
-isok::Status<MapError> PageTable::init(kernel::FrameAllocator& frames, kernel::PhysToPtr to_ptr) {
+isok::Result<PhysAddr, MapError> AllocatorTableFrames::take() {
+    auto frame = frames_.allocate();
+    if (!frame) return isok::fail(MapError::NoMemory);
+    return *frame;
+}
+
+void AllocatorTableFrames::give(PhysAddr frame) { (void)frames_.free(frame); }
+
+isok::Status<MapError> PageTable::init(TableFrames& frames, kernel::PhysToPtr to_ptr) {
     frames_ = &frames;
     to_ptr_ = to_ptr;
-    auto root = frames.allocate();
-    if (!root) return isok::fail(MapError::NoMemory);
+    auto root = frames.take();
+    if (!root) return isok::fail(root.error());
     root_ = *root;
     __builtin_memset(table(root_), 0, page_size);
     return {};
+}
+
+void PageTable::share_kernel_half(const PageTable& kernel_space) {
+    const u64* from = kernel_space.table(kernel_space.root_);
+    u64* to = table(root_);
+    for (u64 i = entries / 2; i < entries; ++i) to[i] = from[i];
+}
+
+isok::Status<MapError> PageTable::unmap(VirtAddr va, u64 size) {
+    if (!va.is_aligned(page_size) || !isok::is_aligned(size, page_size)) return isok::fail(MapError::Misaligned);
+    // Check first, then change: a refused unmap leaves the table as it was.
+    for (u64 off = 0; off < size; off += page_size) {
+        unsigned level;
+        if (!leaf(va + off, level) || level != 0) return isok::fail(MapError::NotMapped);
+    }
+    for (u64 off = 0; off < size; off += page_size) {
+        unsigned level;
+        *const_cast<u64*>(leaf(va + off, level)) = 0;
+    }
+    return {};
+}
+
+void PageTable::release_level(PhysAddr t, unsigned level, u64 first, u64 last) {
+    u64* entries_of = table(t);
+    for (u64 i = first; i < last; ++i) {
+        u64 e = entries_of[i];
+        if ((e & pte::valid) && !is_leaf(e) && level > 0) {
+            release_level(pte_address(e), level - 1, 0, entries);
+            entries_of[i] = 0;
+        }
+    }
+    frames_->give(t);
+}
+
+void PageTable::release() {
+    if (!frames_) return;
+    // The upper half is the kernel's, shared by every address space: leave it alone.
+    release_level(root_, levels - 1, 0, entries / 2);
+    frames_ = nullptr;
 }
 
 isok::Status<MapError> PageTable::map(VirtAddr va, PhysAddr pa, u64 size, u64 perms) {
@@ -68,8 +116,8 @@ isok::Status<MapError> PageTable::map_one(VirtAddr va, PhysAddr pa, unsigned lev
     for (unsigned l = levels - 1; l > level; --l) {
         u64& e = t[vpn(va, l)];
         if (!(e & pte::valid)) {
-            auto next = frames_->allocate();
-            if (!next) return isok::fail(MapError::NoMemory);
+            auto next = frames_->take();
+            if (!next) return isok::fail(next.error());
             __builtin_memset(table(*next), 0, page_size);
             e = make_pte(*next, pte::valid);
         } else if (is_leaf(e)) {

@@ -24,10 +24,6 @@ const char* const exception_names[] = {
     "load guest-page fault", "virtual instruction", "store/AMO guest-page fault",
 };
 
-const char* exception_name(isok::u64 cause) {
-    return cause < sizeof(exception_names) / sizeof(exception_names[0]) ? exception_names[cause] : "unknown";
-}
-
 const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
                                          "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
                                          "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
@@ -54,6 +50,10 @@ template <class F> bool probe(F f) {
 }
 
 } // namespace
+
+const char* exception_name(isok::u64 cause) {
+    return cause < sizeof(exception_names) / sizeof(exception_names[0]) ? exception_names[cause] : "unknown";
+}
 
 void install_trap_vector() { csr_write(stvec, reinterpret_cast<isok::u64>(&trap_entry)); }
 

@@ -1,7 +1,10 @@
-/* Trap entry and exit: saves the complete integer register state in a TrapFrame
-   (layout in trap_frame.hpp), calls the C++ handler, restores and returns.
-   The kernel runs with interrupts masked except where it waits, so a trap taken
-   in the kernel nests on the current stack. */
+/* Trap entry and exit. sscratch tells where a trap came from: zero while the kernel
+   runs, the current context's TrapFrame while user code (or, later, a guest) runs.
+   A trap from user mode saves the full integer state into that frame and continues
+   on the kernel stack, which holds nothing between traps: the kernel is not
+   pre-empted, so every exit to user mode abandons it (trap_return_to_user).
+   A trap taken in the kernel (an interrupt while idle, or a kernel fault) nests on
+   the current stack. Frame layout: trap_frame.hpp. */
 
 #define FRAME_SIZE (36 * 8)
 #define SEPC    (32 * 8)
@@ -9,43 +12,81 @@
 #define SCAUSE  (34 * 8)
 #define STVAL   (35 * 8)
 
-    .macro SAVE_GPRS
+    .macro SAVE_GPRS base
     .irp n, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-    sd      x\n, (\n * 8)(sp)
+    sd      x\n, (\n * 8)(\base)
     .endr
     .endm
 
-    .macro RESTORE_GPRS
+    .macro RESTORE_GPRS base
     .irp n, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-    ld      x\n, (\n * 8)(sp)
+    ld      x\n, (\n * 8)(\base)
     .endr
+    .endm
+
+    .macro SAVE_TRAP_CSRS base
+    csrr    t0, sepc
+    sd      t0, SEPC(\base)
+    csrr    t0, sstatus
+    sd      t0, SSTATUS(\base)
+    csrr    t0, scause
+    sd      t0, SCAUSE(\base)
+    csrr    t0, stval
+    sd      t0, STVAL(\base)
     .endm
 
     .section .text
     .balign 4
     .globl trap_entry
 trap_entry:
+    csrrw   sp, sscratch, sp
+    beqz    sp, from_kernel
+
+    /* From user mode: sp is the context's frame, sscratch the user's sp. */
+    SAVE_GPRS sp
+    csrr    t0, sscratch
+    sd      t0, (2 * 8)(sp)
+    csrw    sscratch, zero
+    SAVE_TRAP_CSRS sp
+    mv      a0, sp
+    la      sp, kernel_stack_top
+    call    trap_from_user          /* never returns: leaves through trap_return_to_user */
+1:  j       1b
+
+from_kernel:
+    csrrw   sp, sscratch, zero      /* back to the kernel sp; sscratch stays zero */
     addi    sp, sp, -FRAME_SIZE
-    SAVE_GPRS
+    SAVE_GPRS sp
     addi    t0, sp, FRAME_SIZE
     sd      t0, (2 * 8)(sp)
-    csrr    t0, sepc
-    sd      t0, SEPC(sp)
-    csrr    t0, sstatus
-    sd      t0, SSTATUS(sp)
-    csrr    t0, scause
-    sd      t0, SCAUSE(sp)
-    csrr    t0, stval
-    sd      t0, STVAL(sp)
-
+    SAVE_TRAP_CSRS sp
     mv      a0, sp
     call    trap_from_kernel
-
-    /* The handler may have moved sepc (a skipped instruction) or sstatus. */
+    /* The handler may have moved sepc (a skipped instruction). */
     ld      t0, SEPC(sp)
     csrw    sepc, t0
     ld      t0, SSTATUS(sp)
     csrw    sstatus, t0
-    RESTORE_GPRS
+    RESTORE_GPRS sp
     addi    sp, sp, FRAME_SIZE
     sret
+
+    /* trap_return_to_user(TrapFrame* frame): resume a context. */
+    .globl trap_return_to_user
+trap_return_to_user:
+    ld      t0, SEPC(a0)
+    csrw    sepc, t0
+    ld      t0, SSTATUS(a0)
+    csrw    sstatus, t0
+    csrw    sscratch, a0
+    mv      sp, a0
+    RESTORE_GPRS sp
+    ld      sp, (2 * 8)(sp)
+    sret
+
+    .section .bss
+    .balign 16
+kernel_stack:
+    .space 16384
+    .globl kernel_stack_top
+kernel_stack_top:

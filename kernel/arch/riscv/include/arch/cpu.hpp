@@ -9,12 +9,16 @@ using isok::u64;
 inline void enable_interrupts() { csr_set(sstatus, csr::sstatus_sie); }
 inline void disable_interrupts() { csr_clear(sstatus, csr::sstatus_sie); }
 inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
+inline void flush_tlb() { asm volatile("sfence.vma" ::: "memory"); }
 
 // Under QEMU -icount these count retired instructions exactly.
 inline u64 instructions_retired() { return csr_read(instret); }
 inline u64 cycles() { return csr_read(cycle); }
 
 void install_trap_vector();
+// Lets user mode read cycle, time and instret (benchmarks count instructions).
+inline void allow_user_counters() { csr_write(scounteren, 0x7); }
+const char* exception_name(u64 cause);
 
 // True when reading the given CSR does not raise an illegal-instruction trap.
 // Used to check, independently of the device tree, what the hart really has.

@@ -13,5 +13,7 @@ isok::Status<MapError> build_kernel_space(const kernel::Platform& platform, kern
                                           PageTable& space);
 // Switches this hart to the given table; the boot page table is not used again.
 void activate(const PageTable& space);
+// The kernel's table, whose upper half every address space shares.
+const PageTable& kernel_page_table();
 
 } // namespace arch

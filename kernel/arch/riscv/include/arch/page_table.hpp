@@ -22,8 +22,29 @@ inline constexpr u64 accessed = 1 << 6;
 inline constexpr u64 dirty = 1 << 7;
 } // namespace pte
 
-enum class MapError { NoMemory, Misaligned, AlreadyMapped, WriteAndExecute, OutOfRange };
+enum class MapError { NoMemory, Misaligned, AlreadyMapped, WriteAndExecute, OutOfRange, NotMapped };
 const char* describe(MapError);
+
+// Where page-table frames come from: the kernel's own tables take them from the frame
+// allocator directly; a domain's tables are charged to its budget.
+class TableFrames {
+public:
+    virtual isok::Result<PhysAddr, MapError> take() = 0;
+    virtual void give(PhysAddr frame) = 0;
+
+protected:
+    ~TableFrames() = default;
+};
+
+class AllocatorTableFrames final : public TableFrames {
+public:
+    explicit AllocatorTableFrames(kernel::FrameAllocator& frames) : frames_(frames) {}
+    isok::Result<PhysAddr, MapError> take() override;
+    void give(PhysAddr frame) override;
+
+private:
+    kernel::FrameAllocator& frames_;
+};
 
 class PageTable {
 public:
@@ -31,11 +52,19 @@ public:
     static constexpr u64 va_bits = 39;
 
     // Allocates and clears the root table.
-    isok::Status<MapError> init(kernel::FrameAllocator& frames, kernel::PhysToPtr to_ptr);
+    isok::Status<MapError> init(TableFrames& frames, kernel::PhysToPtr to_ptr);
+    // Makes the upper half (the kernel) the same as in kernel_space; every address
+    // space shares the kernel's upper-half tables.
+    void share_kernel_half(const PageTable& kernel_space);
 
     // Maps [va, va+size) to [pa, pa+size) with the given pte:: permission bits.
     // Refuses writable-and-executable mappings: W^X is enforced here, not by convention.
     isok::Status<MapError> map(VirtAddr va, PhysAddr pa, u64 size, u64 perms);
+
+    // Removes 4 KiB mappings of [va, va+size); every page must be mapped by a 4 KiB leaf.
+    isok::Status<MapError> unmap(VirtAddr va, u64 size);
+    // Returns every table frame of the lower half and the root; the table is unusable after.
+    void release();
 
     // The physical address va translates to, or an error when it is unmapped.
     isok::Result<PhysAddr, MapError> translate(VirtAddr va) const;
@@ -49,8 +78,9 @@ private:
     isok::Status<MapError> map_one(VirtAddr va, PhysAddr pa, unsigned level, u64 perms);
     u64* table(PhysAddr pa) const { return static_cast<u64*>(to_ptr_(pa)); }
     const u64* leaf(VirtAddr va, unsigned& level) const;
+    void release_level(PhysAddr table, unsigned level, u64 first, u64 last);
 
-    kernel::FrameAllocator* frames_ = nullptr;
+    TableFrames* frames_ = nullptr;
     kernel::PhysToPtr to_ptr_ = nullptr;
     PhysAddr root_;
 };

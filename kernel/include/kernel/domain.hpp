@@ -1,0 +1,86 @@
+// A protection domain: a capability space, an address space and a memory budget.
+// Everything made for a domain is charged to its budget, so exhausting it fails that
+// domain's requests and nobody else's.
+#pragma once
+#include <arch/page_table.hpp>
+#include <kernel/capability.hpp>
+#include <kernel/kmem.hpp>
+#include <kernel/placement.hpp>
+
+namespace kernel {
+
+class Memory;
+struct Mapping;
+
+class Domain : public KernelObject {
+public:
+    static constexpr ObjectType object_type = ObjectType::domain;
+    static constexpr usize max_cap_slots = 4096;
+
+    // budget: bytes this domain may spend; cap_slots: size of its capability space.
+    isok::Status<Error> init(u64 budget, usize cap_slots);
+    void teardown();
+
+    bool charge(u64 bytes);
+    void refund(u64 bytes);
+    u64 budget() const { return budget_; }
+    u64 budget_left() const { return budget_ - used_; }
+
+    // Frames charged to this domain.
+    isok::Result<isok::PhysAddr, Error> take_frames(usize count, u64 align = frame_size);
+    void give_frames(isok::PhysAddr base, usize count);
+
+    CapSpace caps;
+    arch::PageTable space;
+    Mapping* mappings = nullptr;
+    KernelObject* paid = nullptr; // objects charged to this domain
+    u32 id = 0;
+    u32 threads = 0;
+    char name[16] = {};
+
+private:
+    class Tables final : public arch::TableFrames {
+    public:
+        explicit Tables(Domain& d) : domain_(d) {}
+        isok::Result<isok::PhysAddr, arch::MapError> take() override;
+        void give(isok::PhysAddr frame) override;
+
+    private:
+        Domain& domain_;
+    };
+
+    Tables tables_{*this};
+    u64 budget_ = 0;
+    u64 used_ = 0;
+    isok::PhysAddr cap_frames_;
+    usize cap_frame_count_ = 0;
+};
+
+// Makes a kernel object for `payer`, charged to its budget. The generation carried
+// over from the memory's previous occupant is advanced, never reset.
+template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
+    u64 cost = sizeof(T);
+    if (!payer.charge(cost)) return isok::fail(Error::no_budget);
+    void* memory = kmem::take(sizeof(T));
+    if (!memory) {
+        payer.refund(cost);
+        return isok::fail(Error::no_memory);
+    }
+    u32 previous = static_cast<KernelObject*>(memory)->generation;
+    T* object = new (memory) T();
+    object->type = T::object_type;
+    object->generation = previous + 1;
+    object->payer = &payer;
+    object->charged = cost;
+    object->next_paid = payer.paid;
+    payer.paid = object;
+    return object;
+}
+
+// A new domain whose budget is taken out of the payer's.
+isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots);
+
+// Returns an object's memory and refunds its payer; capabilities to it go stale.
+void release_object(KernelObject& object, usize size);
+
+} // namespace kernel

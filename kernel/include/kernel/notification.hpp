@@ -1,0 +1,23 @@
+// Notifications: a word of bits that signals OR in and a wait takes out. The
+// asynchronous half of IPC, and the shape interrupts will take for user drivers.
+#pragma once
+#include <kernel/thread.hpp>
+
+namespace kernel {
+
+class Notification : public KernelObject {
+public:
+    static constexpr ObjectType object_type = ObjectType::notification;
+    u64 bits = 0;
+    ThreadQueue waiters;
+};
+
+// Signals with the capability's badge as the bits (1 when unbadged).
+void notification_signal(Notification& n, u64 badge);
+// Takes the pending bits, or blocks the thread until there are some.
+Error notification_wait(Thread& t, Notification& n);
+Error notification_poll(Thread& t, Notification& n);
+void notification_cancel(Thread& t);
+void destroy_notification(Notification& n);
+
+} // namespace kernel

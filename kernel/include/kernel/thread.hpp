@@ -1,0 +1,80 @@
+// Threads: execution contexts in a domain. A vCPU will be one more kind of the same
+// thing: scheduled by the same scheduler, faulting through the same exception path.
+#pragma once
+#include <arch/context.hpp>
+#include <kernel/capability.hpp>
+
+namespace kernel {
+
+class Endpoint;
+class Notification;
+
+enum class ThreadState : isok::u8 {
+    inactive,        // created, not started (or stopped)
+    ready,           // in a ready queue
+    running,         // the current thread
+    blocked_send,    // queued on an endpoint with a message
+    blocked_receive, // queued on an endpoint for a message
+    blocked_reply,   // waiting for the reply to a call (or to an exception)
+    blocked_wait,    // waiting on a notification
+    dead,            // exited or killed
+};
+
+class Thread;
+
+// An intrusive FIFO of threads; a thread is in at most one queue at a time.
+class ThreadQueue {
+public:
+    bool empty() const { return head_ == nullptr; }
+    Thread* front() const { return head_; }
+    void push_back(Thread& t);
+    Thread* pop_front();
+    void remove(Thread& t);
+
+private:
+    Thread* head_ = nullptr;
+    Thread* tail_ = nullptr;
+};
+
+class Thread : public KernelObject {
+public:
+    static constexpr ObjectType object_type = ObjectType::thread;
+    static constexpr u32 default_time_slice = 10; // ticks
+
+    arch::UserContext context;
+    Domain* domain = nullptr;
+    u32 id = 0;
+    ThreadState state = ThreadState::inactive;
+    isok::u8 priority = 0;
+    bool fpu_used = false;
+    u32 time_slice = default_time_slice;
+    u32 slice_left = default_time_slice;
+
+    u64 ipc_buffer = 0;          // user address of the IPC buffer page, 0 for none
+    Capability exception_handler; // an endpoint, or empty: faults kill the thread
+
+    // IPC state: what a blocked thread is waiting for.
+    ThreadQueue* queue = nullptr; // the queue it is in (ready, endpoint or notification)
+    Thread* queue_prev = nullptr;
+    Thread* queue_next = nullptr;
+    Endpoint* endpoint = nullptr; // blocked_send / blocked_receive
+    u64 send_badge = 0;           // badge of the capability a queued message was sent with
+    bool send_grant = false;      // that capability may transfer capabilities
+    bool send_is_call = false;
+    Thread* caller = nullptr;     // the thread waiting for this one's reply
+    Thread* callee = nullptr;     // the thread this one waits on for a reply
+    bool in_exception = false;    // the pending call is an exception message
+    u64 exception_words[4] = {};
+
+    bool runnable() const { return state == ThreadState::ready || state == ThreadState::running; }
+    arch::TrapFrame& frame() { return context.frame; }
+};
+
+isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority);
+void destroy_thread(Thread& thread);
+// Ends a thread now: out of every queue, any caller waiting on it told reply_dropped.
+void kill_thread(Thread& thread, const char* why);
+// Takes a thread off the CPU and out of any IPC; it can be configured and started again.
+void stop_thread(Thread& thread);
+
+} // namespace kernel

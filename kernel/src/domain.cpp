@@ -1,0 +1,87 @@
+// Domains: budget accounting, the capability-space frames, the address space.
+#include <arch/kernel_space.hpp>
+#include <arch/layout.hpp>
+#include <kernel/destroy.hpp>
+#include <kernel/domain.hpp>
+
+namespace kernel {
+namespace {
+u32 next_domain_id = 1;
+void* to_ptr(isok::PhysAddr pa) { return arch::phys_to_virt(pa); }
+} // namespace
+
+isok::Result<isok::PhysAddr, arch::MapError> Domain::Tables::take() {
+    auto frame = domain_.take_frames(1);
+    if (!frame) return isok::fail(arch::MapError::NoMemory);
+    return *frame;
+}
+
+void Domain::Tables::give(isok::PhysAddr frame) { domain_.give_frames(frame, 1); }
+
+bool Domain::charge(u64 bytes) {
+    if (bytes > budget_ - used_) return false;
+    used_ += bytes;
+    return true;
+}
+
+void Domain::refund(u64 bytes) { used_ = bytes > used_ ? 0 : used_ - bytes; }
+
+isok::Result<isok::PhysAddr, Error> Domain::take_frames(usize count, u64 align) {
+    if (count == 0 || count > (budget_ - used_) / frame_size) return isok::fail(Error::no_budget);
+    auto frames = kmem::frames().allocate(count, align);
+    if (!frames) return isok::fail(Error::no_memory);
+    used_ += count * frame_size;
+    __builtin_memset(arch::phys_to_virt(*frames), 0, count * frame_size);
+    return *frames;
+}
+
+void Domain::give_frames(isok::PhysAddr base, usize count) {
+    (void)kmem::frames().free(base, count);
+    refund(count * frame_size);
+}
+
+isok::Status<Error> Domain::init(u64 budget, usize cap_slots) {
+    budget_ = budget;
+    id = next_domain_id++;
+    if (cap_slots == 0 || cap_slots > max_cap_slots) return isok::fail(Error::bad_argument);
+    cap_frame_count_ = (cap_slots * sizeof(Capability) + frame_size - 1) / frame_size;
+    auto frames = take_frames(cap_frame_count_);
+    if (!frames) return isok::fail(frames.error());
+    cap_frames_ = *frames;
+    caps.init(static_cast<Capability*>(arch::phys_to_virt(cap_frames_)), cap_slots);
+    if (!space.init(tables_, to_ptr)) {
+        give_frames(cap_frames_, cap_frame_count_);
+        cap_frame_count_ = 0;
+        return isok::fail(Error::no_budget);
+    }
+    space.share_kernel_half(arch::kernel_page_table());
+    return {};
+}
+
+void Domain::teardown() {
+    // Objects paid for by this domain die with it; each release unlinks itself.
+    while (paid) destroy(*paid);
+    space.release();
+    if (cap_frame_count_) give_frames(cap_frames_, cap_frame_count_);
+    cap_frame_count_ = 0;
+}
+
+void release_object(KernelObject& object, usize size) {
+    Domain* payer = object.payer;
+    if (payer) {
+        for (KernelObject** p = &payer->paid; *p; p = &(*p)->next_paid) {
+            if (*p == &object) {
+                *p = object.next_paid;
+                break;
+            }
+        }
+        payer->refund(object.charged);
+    }
+    u32 generation = object.generation;
+    object.type = ObjectType::none;
+    object.payer = nullptr;
+    object.generation = generation + 1;
+    kmem::give(&object, size);
+}
+
+} // namespace kernel

@@ -1,0 +1,220 @@
+// IPC: send, receive, call and reply over endpoints. Every path ends in deliver(),
+// the one place where a message crosses from one thread to another.
+#include <kernel/assert.hpp>
+#include <kernel/endpoint.hpp>
+#include <kernel/scheduler.hpp>
+#include <kernel/user_memory.hpp>
+
+namespace kernel {
+namespace {
+
+using isok::abi::IpcBuffer;
+namespace abi = isok::abi;
+using R = MessageRegisters;
+
+IpcBuffer* buffer_of(Thread& t, bool write) {
+    if (!t.ipc_buffer) return nullptr;
+    return reinterpret_cast<IpcBuffer*>(user_page(*t.domain, t.ipc_buffer, write));
+}
+
+// A message is checked before it leaves its sender, so a bad one never blocks anyone.
+Error check_message(Thread& sender, u64 info) {
+    if (abi::info_length(info) > abi::max_message_words || abi::info_caps(info) > abi::max_message_caps)
+        return Error::bad_argument;
+    bool needs_buffer = abi::info_length(info) > abi::register_words || abi::info_caps(info) > 0;
+    if (needs_buffer && !buffer_of(sender, false)) return Error::bad_address;
+    return Error::ok;
+}
+
+// Copies up to `count` capabilities named in the sender's buffer into the empty slots
+// the receiver offered; stops at the first that cannot go. Returns how many went.
+u64 transfer_caps(Thread& from, Thread& to, u64 count) {
+    IpcBuffer* out = buffer_of(from, false);
+    IpcBuffer* in = buffer_of(to, true);
+    if (!out || !in) return 0;
+    u64 moved = 0;
+    for (; moved < count; ++moved) {
+        auto src = from.domain->caps.slot(out->send_caps[moved]);
+        if (!src || (*src)->empty() || (*src)->stale()) break;
+        auto dst = to.domain->caps.free_slot(in->receive_slots[moved]);
+        if (!dst) break;
+        **dst = **src;
+        in->received_badges[moved] = (*src)->badge;
+    }
+    return moved;
+}
+
+struct Message {
+    u64 info;
+    const u64* words; // words 0..3
+    u64 badge;
+    bool grant;
+};
+
+// The message lands in the receiver's registers and IPC buffer; the receiver's
+// system call returns ok with the delivered info (length and caps as they arrived).
+void deliver(Thread& from, Thread& to, const Message& m) {
+    arch::TrapFrame& dst = to.frame();
+    u64 length = abi::info_length(m.info);
+    for (u64 i = 0; i < abi::register_words; ++i) dst.x[10 + R::word0 + i] = m.words[i];
+    if (length > abi::register_words) {
+        IpcBuffer* src_buf = buffer_of(from, false);
+        IpcBuffer* dst_buf = buffer_of(to, true);
+        if (src_buf && dst_buf)
+            __builtin_memcpy(&dst_buf->words[abi::register_words], &src_buf->words[abi::register_words],
+                             (length - abi::register_words) * sizeof(u64));
+        else
+            length = abi::register_words; // the receiver offered no buffer: it gets what fits
+    }
+    u64 caps = m.grant ? transfer_caps(from, to, abi::info_caps(m.info)) : 0;
+    dst.a(0) = u64(Error::ok);
+    dst.a(R::info) = abi::message_info(abi::info_label(m.info), length, caps);
+    dst.a(R::badge) = m.badge;
+}
+
+Message message_in_registers(Thread& t, u64 badge, bool grant) {
+    return {t.frame().a(R::info), &t.frame().x[10 + R::word0], badge, grant};
+}
+
+Message pending_message(Thread& sender) {
+    if (sender.in_exception)
+        return {abi::message_info(abi::exception_label, 4), sender.exception_words, sender.send_badge, false};
+    return message_in_registers(sender, sender.send_badge, sender.send_grant);
+}
+
+void link_call(Thread& caller, Thread& callee) {
+    caller.callee = &callee;
+    callee.caller = &caller;
+}
+
+// A callee that receives again (or dies) without replying abandons its caller.
+void drop_caller(Thread& callee) {
+    Thread* c = callee.caller;
+    if (!c) return;
+    callee.caller = nullptr;
+    c->callee = nullptr;
+    if (c->in_exception) {
+        kill_thread(*c, "its exception handler did not reply");
+        return;
+    }
+    c->frame().a(0) = u64(Error::reply_dropped);
+    scheduler::make_ready(*c);
+}
+
+// After a rendezvous, the sender either waits for the reply or goes on.
+Error after_send(Thread& sender, Thread& receiver, bool call) {
+    if (!call) return Error::ok;
+    link_call(sender, receiver);
+    scheduler::remove(sender, ThreadState::blocked_reply);
+    return blocked;
+}
+
+Error send_or_queue(Thread& sender, Endpoint& ep, const Message& m, bool call) {
+    Thread* r = ep.receivers.pop_front();
+    if (!r) {
+        sender.endpoint = &ep;
+        sender.send_badge = m.badge;
+        sender.send_grant = m.grant;
+        sender.send_is_call = call;
+        scheduler::remove(sender, ThreadState::blocked_send);
+        ep.senders.push_back(sender);
+        return blocked;
+    }
+    r->endpoint = nullptr;
+    deliver(sender, *r, m);
+    scheduler::make_ready(*r);
+    return after_send(sender, *r, call);
+}
+
+} // namespace
+
+Error ipc_send(Thread& sender, const Capability& cap, bool call) {
+    u64 info = sender.frame().a(R::info);
+    if (Error e = check_message(sender, info); e != Error::ok) return e;
+    auto& ep = static_cast<Endpoint&>(*cap.object);
+    return send_or_queue(sender, ep, message_in_registers(sender, cap.badge, cap.has(abi::rights::grant)), call);
+}
+
+Error ipc_send_exception(Thread& faulter, const Capability& handler) {
+    faulter.in_exception = true;
+    Message m{abi::message_info(abi::exception_label, 4), faulter.exception_words, handler.badge, false};
+    return send_or_queue(faulter, static_cast<Endpoint&>(*handler.object), m, true);
+}
+
+Error ipc_receive(Thread& receiver, Endpoint& ep) {
+    drop_caller(receiver);
+    Thread* s = ep.senders.pop_front();
+    if (!s) {
+        receiver.endpoint = &ep;
+        scheduler::remove(receiver, ThreadState::blocked_receive);
+        ep.receivers.push_back(receiver);
+        return blocked;
+    }
+    s->endpoint = nullptr;
+    deliver(*s, receiver, pending_message(*s));
+    if (s->send_is_call || s->in_exception) {
+        link_call(*s, receiver);
+        s->state = ThreadState::blocked_reply;
+    } else {
+        s->frame().a(0) = u64(Error::ok);
+        scheduler::make_ready(*s);
+    }
+    return Error::ok;
+}
+
+Error ipc_reply(Thread& replier) {
+    Thread* c = replier.caller;
+    if (!c) return Error::no_reply;
+    arch::TrapFrame& f = replier.frame();
+    if (c->in_exception) {
+        replier.caller = nullptr;
+        c->callee = nullptr;
+        c->in_exception = false;
+        if (f.a(R::word0) != u64(abi::ExceptionReply::resume)) {
+            kill_thread(*c, "killed by its exception handler");
+            return Error::ok;
+        }
+        if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
+        scheduler::make_ready(*c);
+        return Error::ok;
+    }
+    if (Error e = check_message(replier, f.a(R::info)); e != Error::ok) return e;
+    replier.caller = nullptr;
+    c->callee = nullptr;
+    deliver(replier, *c, message_in_registers(replier, 0, true));
+    scheduler::make_ready(*c);
+    return Error::ok;
+}
+
+void ipc_cancel(Thread& t) {
+    if (t.endpoint) {
+        if (t.state == ThreadState::blocked_send) t.endpoint->senders.remove(t);
+        if (t.state == ThreadState::blocked_receive) t.endpoint->receivers.remove(t);
+        t.endpoint = nullptr;
+    }
+    drop_caller(t);
+    if (t.callee) {
+        t.callee->caller = nullptr;
+        t.callee = nullptr;
+    }
+    t.in_exception = false;
+}
+
+void destroy_endpoint(Endpoint& ep) {
+    // Whoever waits on a destroyed endpoint is told so and runs again.
+    ThreadQueue* queues[] = {&ep.senders, &ep.receivers};
+    for (ThreadQueue* q : queues) {
+        while (Thread* t = q->pop_front()) {
+            t->endpoint = nullptr;
+            if (t->in_exception) {
+                kill_thread(*t, "its exception handler endpoint was destroyed");
+                continue;
+            }
+            t->frame().a(0) = u64(Error::stale);
+            scheduler::make_ready(*t);
+        }
+    }
+    release_object(ep, sizeof(Endpoint));
+}
+
+} // namespace kernel

@@ -1,0 +1,60 @@
+// The system-call table. Adding a call is adding its number to abi.hpp, a handler,
+// and one line here.
+#include <kernel/syscall.hpp>
+
+namespace kernel {
+namespace {
+
+using isok::abi::Syscall;
+
+struct Entry {
+    Syscall number;
+    SyscallHandler handler;
+};
+
+constexpr Entry entries[] = {
+    {Syscall::debug_write, sys_debug_write},
+    {Syscall::yield, sys_yield},
+    {Syscall::exit, sys_exit},
+    {Syscall::send, sys_send},
+    {Syscall::receive, sys_receive},
+    {Syscall::call, sys_call},
+    {Syscall::reply, sys_reply},
+    {Syscall::reply_receive, sys_reply_receive},
+    {Syscall::signal, sys_signal},
+    {Syscall::wait, sys_wait},
+    {Syscall::create, sys_create},
+    {Syscall::destroy, sys_destroy},
+    {Syscall::cap_copy, sys_cap_copy},
+    {Syscall::cap_delete, sys_cap_delete},
+    {Syscall::map, sys_map},
+    {Syscall::unmap, sys_unmap},
+    {Syscall::thread_control, sys_thread_control},
+    {Syscall::domain_info, sys_domain_info},
+    {Syscall::poll, sys_poll},
+};
+
+constexpr usize table_size = usize(Syscall::count);
+
+// The table is built at compile time from the list, so its order cannot go wrong.
+struct Table {
+    SyscallHandler handlers[table_size] = {};
+    constexpr Table() {
+        for (const Entry& e : entries) handlers[usize(e.number)] = e.handler;
+    }
+};
+constexpr Table table;
+
+static_assert(sizeof(entries) / sizeof(entries[0]) == table_size, "every system call has a handler");
+
+} // namespace
+
+void handle_syscall(Thread& caller) {
+    arch::TrapFrame& f = caller.frame();
+    f.sepc += 4; // resume after the ecall, whether the call returns now or after blocking
+    u64 number = f.a(7);
+    Error e = number < table_size ? table.handlers[number](caller, f) : Error::bad_syscall;
+    if (e != blocked) f.a(0) = u64(e);
+}
+
+} // namespace kernel

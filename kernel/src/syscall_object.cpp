@@ -1,0 +1,122 @@
+// Object system calls: create, destroy, copy and delete capabilities, domain queries.
+#include <kernel/destroy.hpp>
+#include <kernel/memory_object.hpp>
+#include <kernel/notification.hpp>
+#include <kernel/syscall.hpp>
+
+namespace kernel {
+namespace {
+
+namespace rights = isok::abi::rights;
+
+isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0, u64 arg1) {
+    switch (type) {
+    case ObjectType::endpoint: {
+        auto e = create_object<Endpoint>(payer);
+        if (!e) return isok::fail(e.error());
+        return static_cast<KernelObject*>(*e);
+    }
+    case ObjectType::notification: {
+        auto n = create_object<Notification>(payer);
+        if (!n) return isok::fail(n.error());
+        return static_cast<KernelObject*>(*n);
+    }
+    case ObjectType::memory: {
+        auto m = create_memory(payer, arg0);
+        if (!m) return isok::fail(m.error());
+        return static_cast<KernelObject*>(*m);
+    }
+    case ObjectType::thread: {
+        auto t = create_thread(payer, arg0);
+        if (!t) return isok::fail(t.error());
+        return static_cast<KernelObject*>(*t);
+    }
+    case ObjectType::domain: return create_domain(payer, arg0, arg1);
+    default: return isok::fail(Error::bad_argument);
+    }
+}
+
+} // namespace
+
+// The new domain's budget comes out of the payer's: budgets only ever subdivide.
+isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots) {
+    if (cap_slots == 0 || cap_slots > Domain::max_cap_slots) return isok::fail(Error::bad_argument);
+    if (!payer.charge(budget)) return isok::fail(Error::no_budget);
+    auto d = create_object<Domain>(payer);
+    if (!d) {
+        payer.refund(budget);
+        return isok::fail(d.error());
+    }
+    (*d)->charged += budget;
+    if (auto s = (*d)->init(budget, cap_slots); !s) {
+        destroy(**d);
+        return isok::fail(s.error());
+    }
+    return static_cast<KernelObject*>(*d);
+}
+
+Error sys_create(Thread& t, arch::TrapFrame& f) {
+    auto slot = t.domain->caps.free_slot(f.a(1));
+    if (!slot) return slot.error();
+    auto payer = t.domain->caps.find<Domain>(f.a(2), rights::control);
+    if (!payer) return payer.error();
+    auto object = make(ObjectType(f.a(0)), **payer, f.a(3), f.a(4));
+    if (!object) return object.error();
+    **slot = make_capability(**object, rights::all);
+    return Error::ok;
+}
+
+Error sys_destroy(Thread& t, arch::TrapFrame& f) {
+    auto slot = t.domain->caps.slot(f.a(0));
+    if (!slot) return slot.error();
+    Capability& cap = **slot;
+    if (cap.empty()) return Error::empty_slot;
+    if (cap.stale()) return Error::stale;
+    if (!cap.has(rights::control)) return Error::no_rights;
+    // A domain cannot destroy itself out from under the thread asking.
+    if (cap.object == t.domain) return Error::busy;
+    KernelObject& object = *cap.object;
+    cap.clear();
+    destroy(object);
+    return Error::ok;
+}
+
+Error sys_cap_copy(Thread& t, arch::TrapFrame& f) {
+    auto src = t.domain->caps.slot(f.a(0));
+    if (!src) return src.error();
+    const Capability& from = **src;
+    if (from.empty()) return Error::empty_slot;
+    if (from.stale()) return Error::stale;
+    auto target = t.domain->caps.find<Domain>(f.a(1), rights::control);
+    if (!target) return target.error();
+    auto dst = (*target)->caps.free_slot(f.a(2));
+    if (!dst) return dst.error();
+    Capability copy = from;
+    copy.rights = u32(from.rights & f.a(3));
+    if (u64 badge = f.a(4)) {
+        // Only an unbadged endpoint or notification can be given a badge, once.
+        bool badgeable = from.object->type == ObjectType::endpoint || from.object->type == ObjectType::notification;
+        if (!badgeable || from.badge != 0) return Error::bad_argument;
+        copy.badge = badge;
+    }
+    **dst = copy;
+    return Error::ok;
+}
+
+Error sys_cap_delete(Thread& t, arch::TrapFrame& f) {
+    auto slot = t.domain->caps.slot(f.a(0));
+    if (!slot) return slot.error();
+    (*slot)->clear();
+    return Error::ok;
+}
+
+Error sys_domain_info(Thread& t, arch::TrapFrame& f) {
+    auto d = t.domain->caps.find<Domain>(f.a(0), 0);
+    if (!d) return d.error();
+    f.a(1) = (*d)->budget_left();
+    f.a(2) = (*d)->budget();
+    f.a(3) = (*d)->caps.free_slots();
+    return Error::ok;
+}
+
+} // namespace kernel

@@ -1,0 +1,101 @@
+// Thread system calls: configure and start threads, yield, exit, debug output.
+#include <kernel/console.hpp>
+#include <kernel/scheduler.hpp>
+#include <kernel/syscall.hpp>
+#include <kernel/user_memory.hpp>
+
+namespace kernel {
+namespace {
+
+namespace rights = isok::abi::rights;
+using isok::abi::ThreadOp;
+
+constexpr u64 max_debug_write = 512;
+constexpr u64 max_time_slice = 1000;
+
+Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
+    if (target.state != ThreadState::inactive) return Error::bad_state;
+    if (pc >= isok::abi::user_space_end || sp >= isok::abi::user_space_end) return Error::bad_address;
+    target.context.init(pc, sp, arg);
+    return Error::ok;
+}
+
+Error set_exception_handler(Thread& caller, Thread& target, u64 slot) {
+    if (slot == ~u64{0}) {
+        target.exception_handler.clear();
+        return Error::ok;
+    }
+    auto cap = caller.domain->caps.lookup(slot, ObjectType::endpoint, rights::write);
+    if (!cap) return cap.error();
+    target.exception_handler = **cap;
+    return Error::ok;
+}
+
+Error set_ipc_buffer(Thread& target, u64 address) {
+    if (address == 0) {
+        target.ipc_buffer = 0;
+        return Error::ok;
+    }
+    if (!isok::is_aligned(address, frame_size) || !user_page(*target.domain, address, true))
+        return Error::bad_address;
+    target.ipc_buffer = address;
+    return Error::ok;
+}
+
+Error start(Thread& target) {
+    if (target.state != ThreadState::inactive) return Error::bad_state;
+    target.slice_left = target.time_slice;
+    scheduler::make_ready(target);
+    return Error::ok;
+}
+
+} // namespace
+
+Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
+    auto target = t.domain->caps.find<Thread>(f.a(0), rights::control);
+    if (!target) return target.error();
+    Thread& th = **target;
+    if (th.state == ThreadState::dead) return Error::dead;
+    u64 a = f.a(2), b = f.a(3), c = f.a(4);
+    switch (ThreadOp(f.a(1))) {
+    case ThreadOp::set_registers: return set_registers(th, a, b, c);
+    case ThreadOp::set_priority:
+        // No thread can raise another above its own priority.
+        if (a > t.priority) return Error::no_rights;
+        scheduler::set_priority(th, isok::u8(a));
+        return Error::ok;
+    case ThreadOp::set_ipc_buffer: return set_ipc_buffer(th, a);
+    case ThreadOp::set_exception_handler: return set_exception_handler(t, th, a);
+    case ThreadOp::start: return start(th);
+    case ThreadOp::stop:
+        stop_thread(th);
+        return &th == &t ? blocked : Error::ok;
+    case ThreadOp::set_time_slice:
+        if (a == 0 || a > max_time_slice) return Error::bad_argument;
+        th.time_slice = u32(a);
+        return Error::ok;
+    }
+    return Error::bad_argument;
+}
+
+Error sys_yield(Thread& t, arch::TrapFrame&) {
+    scheduler::yield(t);
+    return Error::ok;
+}
+
+Error sys_exit(Thread& t, arch::TrapFrame& f) {
+    if (f.a(0) != 0) console::print("kernel: thread %u of domain %u exited with code %ld\n", t.id, t.domain->id, long(f.a(0)));
+    kill_thread(t, nullptr);
+    return blocked;
+}
+
+Error sys_debug_write(Thread& t, arch::TrapFrame& f) {
+    u64 length = f.a(1);
+    if (length > max_debug_write) return Error::bad_argument;
+    char text[max_debug_write + 1];
+    if (Error e = copy_from_user(*t.domain, text, f.a(0), length); e != Error::ok) return e;
+    for (u64 i = 0; i < length; ++i) console::put(text[i]);
+    return Error::ok;
+}
+
+} // namespace kernel
