@@ -32,6 +32,7 @@ constexpr Entry entries[] = {
     {Syscall::thread_control, sys_thread_control},
     {Syscall::domain_info, sys_domain_info},
     {Syscall::poll, sys_poll},
+    {Syscall::null, sys_null},
 };
 
 constexpr usize table_size = usize(Syscall::count);

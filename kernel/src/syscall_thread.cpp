@@ -78,6 +78,8 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
     return Error::bad_argument;
 }
 
+Error sys_null(Thread&, arch::TrapFrame&) { return Error::ok; }
+
 Error sys_yield(Thread& t, arch::TrapFrame&) {
     scheduler::yield(t);
     return Error::ok;

@@ -29,5 +29,6 @@ Error sys_map(Thread&, arch::TrapFrame&);
 Error sys_unmap(Thread&, arch::TrapFrame&);
 Error sys_thread_control(Thread&, arch::TrapFrame&);
 Error sys_domain_info(Thread&, arch::TrapFrame&);
+Error sys_null(Thread&, arch::TrapFrame&);
 
 } // namespace kernel

@@ -28,6 +28,7 @@ enum class Syscall : u64 {
     thread_control = 16, // (thread, operation, arg0, arg1, arg2)
     domain_info = 17,  // (domain) -> budget left, budget total, free cap slots
     poll = 18,         // (notification) -> bits without blocking
+    null = 19,         // (): enters and leaves the kernel; the baseline of every benchmark
     count
 };
 
