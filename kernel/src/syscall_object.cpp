@@ -78,7 +78,8 @@ Error sys_destroy(Thread& t, arch::TrapFrame& f) {
     KernelObject& object = *cap.object;
     cap.clear();
     destroy(object);
-    return Error::ok;
+    // A thread that destroyed itself has no registers left to return into.
+    return &object == &t ? blocked : Error::ok;
 }
 
 Error sys_cap_copy(Thread& t, arch::TrapFrame& f) {
