@@ -1,0 +1,81 @@
+// The root process: what its parts share. Building a system runs in phases (see
+// main.cpp): processes, endpoints, grants, fault handlers, startup pages, start.
+#pragma once
+#include <isok/abi.hpp>
+#include <isok/boot_image.hpp>
+#include <isok/elf.hpp>
+#include <isok/plan.hpp>
+#include <isok/startup.hpp>
+
+namespace root {
+
+using isok::u32;
+using isok::u64;
+using isok::usize;
+using isok::abi::Error;
+
+inline constexpr u64 page = 4096;
+inline constexpr u64 self_domain = isok::abi::root_slots::domain;
+inline constexpr u64 no_slot = ~u64{0};
+
+// Where the root maps memory it fills for others: a window for copying program bytes,
+// and one page per process for its startup page while the grants are written into it.
+// Both lie between the root's own program and its stack, away from the boot image.
+inline constexpr u64 copy_window = 0x20000000;
+inline constexpr u64 copy_window_pages = 512; // one page table's reach
+inline constexpr u64 startup_window = 0x30000000;
+
+// One process of the plan, as the root builds it. Slots are in the root's space.
+struct Child {
+    isok::plan::Process plan;
+    bool ok = false;           // built so far without an error; only ok children start
+    u64 domain = no_slot;      // control capability for its domain
+    u64 thread = no_slot;      // control capability for its thread
+    u64 startup = no_slot;     // its startup page (memory), mapped in the root until sealed
+    u64 entry = 0;
+    isok::startup::Info* info = nullptr; // the startup page, seen through startup_window
+};
+
+// Prints "root: process 'name': what: error" and marks the child failed when e is not ok.
+bool check(Child& child, Error e, const char* what);
+
+// Root capability slots: a bitmap over the root's capability space.
+namespace slots {
+void init(u64 first_free, u64 count);
+u64 take(); // no_slot when full
+void give(u64 slot);
+} // namespace slots
+
+// Memory for a child (charged to its budget), filled through the root's copy window.
+u64 make_memory(Child& child, u64 pages, const char* what);
+bool fill_memory(Child& child, u64 memory, u64 offset, const isok::u8* data, usize size);
+bool map_into(Child& child, u64 memory, u64 address, u64 pages, u64 rights, const char* what);
+
+// Finds and checks the child's ELF (boot image entry plan.image) before anything is
+// built, then loads it into the child's domain and sets child.entry.
+bool open_program(Child& child, const isok::bootimage::Image& image, u64 user_limit, isok::elf::Image& elf);
+bool load_program(Child& child, const isok::elf::Image& elf);
+
+// Domain, thread, stack, IPC buffer, startup page, program: everything of one process
+// that does not depend on the others.
+bool build_process(Child& child, u32 index, const isok::bootimage::Image& image);
+// Writes the startup page, moves it from the root into the child (read-only), starts it.
+bool seal_startup_page(Child& child, u32 index);
+bool start_process(Child& child);
+// Gives back what a child that failed to build holds: its domain with everything in it.
+void discard_process(Child& child);
+
+// Endpoints and the grants of every process (phases 2 and 3).
+void build_channels(const isok::plan::Plan& plan, Child* children, u32 count);
+void release_channels();
+u64 endpoint_slot(u32 index); // the root's capability to plan endpoint index, or no_slot
+
+// Exception handlers: the plan's, or the root's own endpoint for processes without one.
+bool make_fault_endpoint();
+void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 count);
+[[noreturn]] void serve_faults(Child* children, u32 count);
+
+// Adds a capability to the child's startup page listing.
+bool list_cap(Child& child, const char* name, u64 slot, isok::startup::CapKind kind, u64 rights, u64 badge);
+
+} // namespace root
