@@ -20,6 +20,26 @@ function(run expected pattern)
 endfunction()
 
 set(img ${WORK_DIR}/boot.img)
+
+# A real riscv64 executable, compiled with -DCLANG=, for the manifest cases' images and root.
+function(sample_elf path)
+    get_filename_component(folder ${path} DIRECTORY)
+    file(MAKE_DIRECTORY ${folder})
+    file(WRITE ${WORK_DIR}/sample.c "void _start(void) { for (;;) {} }\n")
+    execute_process(COMMAND ${CLANG} --target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d -nostdlib
+        -ffreestanding -fuse-ld=lld -Wl,--image-base=0x10000 -o ${path} ${WORK_DIR}/sample.c RESULT_VARIABLE status)
+    if(NOT status EQUAL 0)
+        message(FATAL_ERROR "cannot compile the sample ELF with '${CLANG}'")
+    endif()
+endfunction()
+
+# pingpong.toml: ping and pong from one sample image, a channel between them.
+function(pingpong_manifest image)
+    file(WRITE ${WORK_DIR}/pingpong.toml "[system]\nname = \"pingpong\"\n\n"
+        "[[process]]\nname = \"ping\"\nimage = \"${image}\"\n\n"
+        "[[process]]\nname = \"pong\"\nimage = \"${image}\"\npriority = 120\n\n"
+        "[[channel]]\nname = \"pingpong\"\nserver = \"pong\"\nclients = [\"ping\"]\n")
+endfunction()
 if(CASE STREQUAL "pack_and_list")
     run(ok "" pack --output ${img} --entry manifest:system=${WORK_DIR}/system.toml
         --entry program:hello=${WORK_DIR}/hello.elf)
@@ -50,6 +70,38 @@ elseif(CASE STREQUAL "corrupt_image")
 elseif(CASE STREQUAL "bad_invocation")
     run(fail "" )
     run(fail "" pack --entry program:hello=${WORK_DIR}/hello.elf)
+elseif(CASE STREQUAL "manifest_check")
+    sample_elf(${WORK_DIR}/sample.elf)
+    pingpong_manifest(sample.elf)
+    run(ok "system pingpong: 2 processes, 1 endpoint.*process pong: .*slot 2: pingpong \\(server, receive\\)"
+        check --manifest ${WORK_DIR}/pingpong.toml)
+elseif(CASE STREQUAL "manifest_build")
+    sample_elf(${WORK_DIR}/bin/sample.elf)
+    pingpong_manifest(sample.elf)
+    run(fail "image 'sample.elf' not found" build -m ${WORK_DIR}/pingpong.toml -o ${img} -r ${WORK_DIR}/bin/sample.elf)
+    run(ok "" build -m ${WORK_DIR}/pingpong.toml -o ${img} -r ${WORK_DIR}/bin/sample.elf --search ${WORK_DIR}/bin)
+    run(ok "plan +manifest .*\nroot +program .*\nping +program .*\npong +program " list ${img})
+elseif(CASE STREQUAL "manifest_errors")
+    sample_elf(${WORK_DIR}/sample.elf)
+    file(WRITE ${WORK_DIR}/bad.toml "[system]\nname = \"demo\"\n[[process]]\nname = \"ping\"\n"
+        "image = \"sample.elf\"\nprio = 3\n[[channel]]\nname = \"x\"\nserver = \"pong\"\nclients = [\"ping\"]\n")
+    run(fail "bad.toml:6: process 'ping': unknown key 'prio'" check -m ${WORK_DIR}/bad.toml)
+    file(WRITE ${WORK_DIR}/bad.toml "[system]\nname = \"demo\"\n[[process]]\nname = \"ping\"\n"
+        "image = \"sample.elf\"\nbudget = \"8K\"\n[[channel]]\nname = \"x\"\nserver = \"pong\"\nclients = [\"ping\"]\n")
+    set(too_small "bad.toml:6: process 'ping': budget 8K is too small")
+    run(fail "${too_small}.*bad.toml:9: channel 'x': server 'pong' is not a process"
+        build -m ${WORK_DIR}/bad.toml -o ${img} -r ${WORK_DIR}/sample.elf)
+    if(EXISTS ${img})
+        message(FATAL_ERROR "a failed build left ${img} behind")
+    endif()
+    run(fail "system.toml: no .*process.*: a system needs at least one process" check -m ${WORK_DIR}/system.toml)
+    run(fail "cannot read '.*absent.toml'" check -m ${WORK_DIR}/absent.toml)
+elseif(CASE STREQUAL "manifest_bad_root")
+    sample_elf(${WORK_DIR}/sample.elf)
+    pingpong_manifest(sample.elf)
+    run(fail "--root '.*hello.elf' is not an ELF file"
+        build -m ${WORK_DIR}/pingpong.toml -o ${img} -r ${WORK_DIR}/hello.elf)
+    run(fail "--root is required" build -m ${WORK_DIR}/pingpong.toml -o ${img})
 else()
     message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()

@@ -13,5 +13,7 @@ struct Command {
 Command add_pack(CLI::App& app);
 Command add_list(CLI::App& app);
 Command add_run(CLI::App& app);
+Command add_build(CLI::App& app);
+Command add_check(CLI::App& app);
 
 } // namespace isotool

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
         isotool::add_pack(app),
         isotool::add_list(app),
         isotool::add_run(app),
+        isotool::add_build(app),
+        isotool::add_check(app),
     };
     CLI11_PARSE(app, argc, argv);
     for (const isotool::Command& command : commands)

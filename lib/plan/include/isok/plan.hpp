@@ -1,0 +1,175 @@
+// The system plan: the compiled, binary form of the system manifest that the root process
+// builds the system from. Byte layout: docs/plan-format.md; isotool writes it.
+#pragma once
+#include <isok/bytes.hpp>
+#include <isok/result.hpp>
+#include <isok/types.hpp>
+
+namespace isok::plan {
+
+// The format in numbers; docs/plan-format.md says the same in tables.
+namespace layout {
+inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
+inline constexpr u32 version = 1;
+inline constexpr usize header_bytes = 64;
+inline constexpr usize process_bytes = 136;
+inline constexpr usize endpoint_bytes = 48;
+inline constexpr usize grant_bytes = 64;
+inline constexpr usize name_bytes = 32;       // a name, its NUL and NUL padding (as startup::Cap)
+inline constexpr usize image_name_bytes = 48; // a boot image entry name field
+inline constexpr u32 max_processes = 64;
+inline constexpr u32 max_endpoints = 256;
+inline constexpr u32 max_grants = 4096;
+inline constexpr u32 min_cap_slots = 16;
+inline constexpr u32 max_cap_slots = 4096;
+inline constexpr u32 max_time_slice = 1000;
+inline constexpr u64 page = 4 * KiB;
+inline constexpr u32 flag_grant = 1; // endpoint flags: clients may send capabilities along
+
+namespace header_field {
+inline constexpr usize magic = 0;           // 8 bytes
+inline constexpr usize version = 8;         // u32
+inline constexpr usize process_count = 12;  // u32
+inline constexpr usize endpoint_count = 16; // u32
+inline constexpr usize grant_count = 20;    // u32
+inline constexpr usize size = 24;           // u64, bytes of the whole plan
+inline constexpr usize system = 32;         // name_bytes
+} // namespace header_field
+
+namespace process_field {
+inline constexpr usize name = 0;             // name_bytes
+inline constexpr usize image = 32;           // image_name_bytes
+inline constexpr usize budget = 80;          // u64
+inline constexpr usize stack = 88;           // u64
+inline constexpr usize fault_badge = 96;     // u64
+inline constexpr usize priority = 104;       // u32
+inline constexpr usize time_slice = 108;     // u32
+inline constexpr usize cap_slots = 112;      // u32
+inline constexpr usize fault_handler = 116;  // u32, process index or none
+inline constexpr usize fault_endpoint = 120; // u32, endpoint index or none
+inline constexpr usize first_grant = 124;    // u32
+inline constexpr usize grant_count = 128;    // u32
+inline constexpr usize reserved = 132;       // u32, zero
+} // namespace process_field
+
+namespace endpoint_field {
+inline constexpr usize name = 0;      // name_bytes
+inline constexpr usize kind = 32;     // u32
+inline constexpr usize server = 36;   // u32, process index
+inline constexpr usize flags = 40;    // u32
+inline constexpr usize reserved = 44; // u32, zero
+} // namespace endpoint_field
+
+namespace grant_field {
+inline constexpr usize name = 0;      // name_bytes
+inline constexpr usize badge = 32;    // u64
+inline constexpr usize slot = 40;     // u32
+inline constexpr usize endpoint = 44; // u32, endpoint index
+inline constexpr usize rights = 48;   // u32, isok::abi::rights
+inline constexpr usize role = 52;     // u32
+inline constexpr usize reserved = 56; // u64, zero
+} // namespace grant_field
+} // namespace layout
+
+inline constexpr u32 none = ~u32{0}; // no fault handler, no fault endpoint
+
+enum class EndpointKind : u32 {
+    channel = 1, // a [[channel]] of the manifest
+    faults = 2,  // where a fault handler receives the exceptions of the processes it handles
+};
+
+enum class Role : u32 {
+    server = 1, // receives on a channel
+    client = 2, // sends on a channel, badged with its 1-based place among the clients
+    faults = 3, // receives the exceptions of the processes it handles
+};
+
+// Why a plan was refused; describe() says it in words.
+enum class Error : u8 {
+    truncated,
+    bad_magic,
+    bad_version,
+    too_many,           // a count above its layout::max_*
+    bad_size,           // the size field disagrees with the counts
+    name_unterminated,
+    name_bad,           // empty, or a character outside the name's alphabet
+    name_not_padded,
+    name_too_long,      // (writer only) longer than its field
+    name_duplicate,
+    reserved_not_zero,
+    bad_priority,
+    bad_time_slice,
+    bad_cap_slots,
+    bad_memory,         // budget or stack zero or not a page multiple
+    bad_fault_handler,
+    bad_grant_range,    // grants not in process order, or more than the slots hold
+    bad_endpoint,       // an index past the endpoints, or the wrong kind of endpoint
+    bad_server,
+    bad_kind,
+    bad_flags,
+    bad_slot,
+    bad_role,
+    bad_rights,
+    not_found,
+};
+
+const char* describe(Error e);
+
+// A process to build. Names point into the plan and are NUL-terminated.
+struct Process {
+    const char* name = "";
+    const char* image = ""; // the boot image entry (kind program) holding its ELF
+    u64 budget = 0;         // bytes of kernel memory and frames charged to it
+    u64 stack = 0;          // bytes, a page multiple
+    u32 priority = 0;       // 1..254
+    u32 time_slice = 0;     // ticks, 1..max_time_slice
+    u32 cap_slots = 0;      // capability space size
+    u32 fault_handler = none;  // process index
+    u32 fault_endpoint = none; // endpoint index (kind faults, served by fault_handler)
+    u64 fault_badge = 0;       // what the handler sees as the badge of this process's exceptions
+    u32 grant_count = 0;       // grant(process, 0 .. grant_count-1)
+};
+
+struct Endpoint {
+    const char* name = "";
+    EndpointKind kind{};
+    u32 server = 0; // process index
+    bool grant = false;
+};
+
+// A capability the root places in a process's capability space and lists on its startup page.
+struct Grant {
+    const char* name = ""; // the name the process finds it by
+    u64 slot = 0;          // startup::first_grant_slot + its place in the process's list
+    u32 endpoint = 0;
+    u32 rights = 0;
+    u64 badge = 0;
+    Role role{};
+};
+
+// A validated plan. open() checks everything once: counts, sizes, every index, every name,
+// every range. The accessors then cannot fail on the content, only on indices out of range.
+class Plan {
+public:
+    // available: the plan's bytes (may extend past the plan's declared size).
+    [[nodiscard]] static Result<Plan, Error> open(Bytes available);
+
+    Plan() = default; // the empty plan: no processes
+
+    const char* system() const;
+    u32 process_count() const { return processes_; }
+    u32 endpoint_count() const { return endpoints_; }
+    Result<Process, Error> process(u32 index) const;
+    Result<Endpoint, Error> endpoint(u32 index) const;
+    Result<Grant, Error> grant(u32 process, u32 index) const;
+    Result<u32, Error> find_process(const char* name) const;
+
+private:
+    Plan(Bytes plan, u32 processes, u32 endpoints) : plan_(plan), processes_(processes), endpoints_(endpoints) {}
+
+    Bytes plan_;
+    u32 processes_ = 0;
+    u32 endpoints_ = 0;
+};
+
+} // namespace isok::plan

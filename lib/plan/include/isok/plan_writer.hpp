@@ -1,0 +1,62 @@
+// Host-only system plan writer, for isotool and the unit tests: the counterpart of Plan::open.
+#pragma once
+#include <isok/plan.hpp>
+#include <string>
+#include <vector>
+
+namespace isok::plan {
+
+struct ProcessSpec {
+    std::string name;
+    std::string image; // boot image entry name
+    u64 budget = 0;
+    u64 stack = 0;
+    u32 priority = 0;
+    u32 time_slice = 0;
+    u32 cap_slots = 0;
+    u32 fault_handler = none;
+    u32 fault_endpoint = none;
+    u64 fault_badge = 0;
+};
+
+struct EndpointSpec {
+    std::string name;
+    EndpointKind kind{};
+    u32 server = 0;
+    bool grant = false;
+};
+
+struct GrantSpec {
+    u32 process = 0; // whose capability space it goes into
+    std::string name;
+    u32 endpoint = 0;
+    u32 rights = 0;
+    u64 badge = 0;
+    Role role{};
+};
+
+class Writer {
+public:
+    explicit Writer(std::string system) : system_(std::move(system)) {}
+
+    // Each returns the index the reader will give the record.
+    u32 add(ProcessSpec process);
+    u32 add(EndpointSpec endpoint);
+    // Grants keep the order they were added in, per process; their slots follow from it.
+    void add(GrantSpec grant);
+
+    // The plan's bytes, read back with Plan::open: whatever the reader would refuse is
+    // refused here, as the reader's error. The same inputs always give the same bytes.
+    Result<std::vector<u8>, Error> build() const;
+
+private:
+    Status<Error> check_lengths() const;
+    std::vector<u8> encode() const;
+
+    std::string system_;
+    std::vector<ProcessSpec> processes_;
+    std::vector<EndpointSpec> endpoints_;
+    std::vector<GrantSpec> grants_;
+};
+
+} // namespace isok::plan

@@ -1,0 +1,120 @@
+// Host-only system plan writer: lays out the header and the three tables of docs/plan-format.md.
+#include <isok/plan_writer.hpp>
+#include <isok/startup.hpp>
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace isok::plan {
+namespace {
+
+using namespace layout;
+
+void store32(std::vector<u8>& out, usize offset, u32 v) {
+    for (usize i = 0; i < 4; ++i) out[offset + i] = u8(v >> (8 * i));
+}
+
+void store64(std::vector<u8>& out, usize offset, u64 v) {
+    store32(out, offset, u32(v));
+    store32(out, offset + 4, u32(v >> 32));
+}
+
+// The buffer starts zeroed, so the NUL terminator and padding are already there.
+void store_name(std::vector<u8>& out, usize offset, const std::string& name) {
+    std::copy(name.begin(), name.end(), out.begin() + offset);
+}
+
+void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 first_grant, u32 grant_count) {
+    store_name(out, at + process_field::name, p.name);
+    store_name(out, at + process_field::image, p.image);
+    store64(out, at + process_field::budget, p.budget);
+    store64(out, at + process_field::stack, p.stack);
+    store64(out, at + process_field::fault_badge, p.fault_badge);
+    store32(out, at + process_field::priority, p.priority);
+    store32(out, at + process_field::time_slice, p.time_slice);
+    store32(out, at + process_field::cap_slots, p.cap_slots);
+    store32(out, at + process_field::fault_handler, p.fault_handler);
+    store32(out, at + process_field::fault_endpoint, p.fault_endpoint);
+    store32(out, at + process_field::first_grant, first_grant);
+    store32(out, at + process_field::grant_count, grant_count);
+}
+
+void write_endpoint(std::vector<u8>& out, usize at, const EndpointSpec& e) {
+    store_name(out, at + endpoint_field::name, e.name);
+    store32(out, at + endpoint_field::kind, u32(e.kind));
+    store32(out, at + endpoint_field::server, e.server);
+    store32(out, at + endpoint_field::flags, e.grant ? flag_grant : 0);
+}
+
+void write_grant(std::vector<u8>& out, usize at, const GrantSpec& g, u64 slot) {
+    store_name(out, at + grant_field::name, g.name);
+    store64(out, at + grant_field::badge, g.badge);
+    store32(out, at + grant_field::slot, u32(slot));
+    store32(out, at + grant_field::endpoint, g.endpoint);
+    store32(out, at + grant_field::rights, g.rights);
+    store32(out, at + grant_field::role, u32(g.role));
+}
+
+} // namespace
+
+u32 Writer::add(ProcessSpec process) {
+    processes_.push_back(std::move(process));
+    return u32(processes_.size() - 1);
+}
+
+u32 Writer::add(EndpointSpec endpoint) {
+    endpoints_.push_back(std::move(endpoint));
+    return u32(endpoints_.size() - 1);
+}
+
+void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
+
+// What encode() cannot express: a name that does not fit its field, a grant for no process.
+Status<Error> Writer::check_lengths() const {
+    auto fits = [](const std::string& s, usize field) { return s.size() < field; };
+    if (!fits(system_, name_bytes)) return fail(Error::name_too_long);
+    for (const ProcessSpec& p : processes_)
+        if (!fits(p.name, name_bytes) || !fits(p.image, image_name_bytes)) return fail(Error::name_too_long);
+    for (const EndpointSpec& e : endpoints_)
+        if (!fits(e.name, name_bytes)) return fail(Error::name_too_long);
+    for (const GrantSpec& g : grants_) {
+        if (!fits(g.name, name_bytes)) return fail(Error::name_too_long);
+        if (g.process >= processes_.size()) return fail(Error::bad_grant_range);
+    }
+    return {};
+}
+
+// Grants are grouped by process, each group in the order it was added.
+std::vector<u8> Writer::encode() const {
+    const usize endpoints_at = header_bytes + processes_.size() * process_bytes;
+    const usize grants_at = endpoints_at + endpoints_.size() * endpoint_bytes;
+    std::vector<u8> out(grants_at + grants_.size() * grant_bytes, 0);
+    std::copy(std::begin(magic), std::end(magic), out.begin() + header_field::magic);
+    store32(out, header_field::version, version);
+    store32(out, header_field::process_count, u32(processes_.size()));
+    store32(out, header_field::endpoint_count, u32(endpoints_.size()));
+    store32(out, header_field::grant_count, u32(grants_.size()));
+    store64(out, header_field::size, out.size());
+    store_name(out, header_field::system, system_);
+    for (usize i = 0; i < endpoints_.size(); ++i) write_endpoint(out, endpoints_at + i * endpoint_bytes, endpoints_[i]);
+    u32 next = 0;
+    for (usize p = 0; p < processes_.size(); ++p) {
+        const u32 first = next;
+        for (const GrantSpec& g : grants_) {
+            if (g.process != p) continue;
+            write_grant(out, grants_at + next * grant_bytes, g, startup::first_grant_slot + (next - first));
+            ++next;
+        }
+        write_process(out, header_bytes + p * process_bytes, processes_[p], first, next - first);
+    }
+    return out;
+}
+
+Result<std::vector<u8>, Error> Writer::build() const {
+    if (auto s = check_lengths(); !s) return fail(s.error());
+    std::vector<u8> out = encode();
+    if (auto plan = Plan::open(Bytes(out.data(), out.size())); !plan) return fail(plan.error());
+    return out;
+}
+
+} // namespace isok::plan

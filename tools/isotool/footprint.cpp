@@ -1,0 +1,73 @@
+// The budget rule of docs/manifest.md in code: pages mapped, Sv39 page tables, kernel objects.
+#include "footprint.hpp"
+#include <isok/abi.hpp>
+#include <isok/elf.hpp>
+#include <isok/startup.hpp>
+#include <set>
+#include <utility>
+
+namespace isotool {
+namespace {
+
+using isok::fail;
+using isok::u64;
+using isok::u8;
+
+constexpr u64 page = 4 * isok::KiB;
+constexpr u64 level0_reach = 2 * isok::MiB; // what one last-level Sv39 table maps
+constexpr u64 level1_reach = isok::GiB;     // what one middle-level table maps
+// The allowance per capability slot: the kernel's slot (object, generation, rights, badge) rounded up.
+constexpr u64 cap_slot_bytes = 32;
+
+// Sv39: one root table, one middle table per GiB touched, one last-level table per 2 MiB.
+u64 page_tables(const std::vector<Span>& spans) {
+    std::set<u64> middle, last;
+    for (const Span& s : spans) {
+        for (u64 a = isok::align_down(s.begin, level0_reach); a < s.end; a += level0_reach) {
+            last.insert(a / level0_reach);
+            middle.insert(a / level1_reach);
+        }
+    }
+    return (1 + middle.size() + last.size()) * page;
+}
+
+} // namespace
+
+bool is_elf(const std::vector<u8>& file) {
+    return file.size() >= 4 && file[0] == 0x7f && file[1] == 'E' && file[2] == 'L' && file[3] == 'F';
+}
+
+isok::Result<std::vector<Span>, std::string> loadable_spans(const std::vector<u8>& file) {
+    auto elf = isok::elf::Image::open(isok::Bytes(file.data(), file.size()), isok::abi::user_space_end);
+    if (!elf) return fail(std::string(isok::elf::describe(elf.error())));
+    std::vector<Span> spans;
+    for (std::size_t i = 0; i < elf->segment_count(); ++i) {
+        const isok::elf::Segment s = elf->segment(i);
+        spans.push_back({isok::align_down(s.vaddr, page), isok::align_up(s.vaddr + s.mem_size, page)});
+    }
+    return spans;
+}
+
+std::vector<NamedSpan> fixed_spans(u64 stack) {
+    using namespace isok::startup;
+    return {
+        {"stack", {stack_top - stack, stack_top}},
+        {"IPC buffer", {ipc_buffer_address, ipc_buffer_address + page}},
+        {"startup page", {startup_address, startup_address + page}},
+    };
+}
+
+Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots) {
+    std::vector<Span> all = image;
+    for (const NamedSpan& f : fixed_spans(stack)) all.push_back(f.span);
+    Footprint need;
+    for (const Span& s : image) need.image += s.bytes();
+    need.stack = stack;
+    need.ipc_buffer = page;
+    need.startup = page;
+    need.page_tables = page_tables(all);
+    need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page);
+    return need;
+}
+
+} // namespace isotool

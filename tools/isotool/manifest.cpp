@@ -1,0 +1,142 @@
+// The system manifest: TOML parsed into the model, key by key, with file:line errors; the
+// checks that relate keys and files to each other follow in manifest_check.cpp.
+#include "manifest.hpp"
+#include "diagnostics.hpp"
+#include "file_io.hpp"
+#include "manifest_check.hpp"
+#include "toml_table.hpp"
+
+namespace isotool {
+namespace {
+
+using namespace manifest_rules;
+
+int line_of(const toml::node& node) { return int(node.source().begin.line); }
+
+void read_system(const toml::table& root, Manifest& m, Diagnostics& d) {
+    const toml::node* node = root.get("system");
+    if (!node) return d.error(0, "missing required table [system]");
+    const toml::table* table = node->as_table();
+    if (!table) return d.error(line_of(*node), "'system' must be a table ([system]), not " + type_name(*node));
+    TableReader t(*table, "[system]", d, m.lines);
+    t.allow({"name", "memory"});
+    t.string("name", m.name, true);
+    if (table->contains("memory")) {
+        isok::u64 memory = 0;
+        t.size("memory", memory);
+        m.memory = memory;
+    }
+}
+
+// The [[process]] or [[channel]] tables, in the order they were written.
+std::vector<const toml::table*> table_array(const toml::table& root, std::string_view key, Diagnostics& d) {
+    const toml::node* node = root.get(key);
+    if (!node) return {};
+    const toml::array* array = node->as_array();
+    std::vector<const toml::table*> tables;
+    for (std::size_t i = 0; array && i < array->size(); ++i)
+        if (const toml::table* t = (*array)[i].as_table()) tables.push_back(t);
+    if (!array || tables.size() != array->size()) {
+        const std::string k(key);
+        d.error(line_of(*node), "'" + k + "' must be an array of tables ([[" + k + "]]), not " + type_name(*node));
+        return {};
+    }
+    return tables;
+}
+
+Process read_process(const toml::table& table, std::size_t index, Diagnostics& d) {
+    Process p;
+    TableReader t(table, "process #" + std::to_string(index + 1), d, p.lines);
+    t.string("name", p.name, true);
+    if (!p.name.empty()) t.rename("process '" + p.name + "'");
+    t.allow({"name", "image", "priority", "budget", "stack", "time_slice", "fault_handler", "caps"});
+    t.string("image", p.image, true);
+    t.integer("priority", p.priority, min_priority, max_priority);
+    t.size("budget", p.budget);
+    t.size("stack", p.stack);
+    t.integer("time_slice", p.time_slice, 1, max_time_slice);
+    t.integer("caps", p.caps, min_caps, max_caps);
+    if (table.contains("fault_handler")) {
+        std::string handler;
+        t.string("fault_handler", handler, false);
+        p.fault_handler = handler;
+    }
+    return p;
+}
+
+Channel read_channel(const toml::table& table, std::size_t index, Diagnostics& d) {
+    Channel c;
+    TableReader t(table, "channel #" + std::to_string(index + 1), d, c.lines);
+    t.string("name", c.name, true);
+    if (!c.name.empty()) t.rename("channel '" + c.name + "'");
+    t.allow({"name", "server", "clients", "grant"});
+    t.string("server", c.server, true);
+    t.strings("clients", c.clients, true);
+    t.boolean("grant", c.grant);
+    return c;
+}
+
+void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
+    Lines top;
+    TableReader t(root, "top level", d, top);
+    t.allow({"system", "process", "channel"});
+    read_system(root, m, d);
+    const auto processes = table_array(root, "process", d);
+    for (std::size_t i = 0; i < processes.size(); ++i) m.processes.push_back(read_process(*processes[i], i, d));
+    const auto channels = table_array(root, "channel", d);
+    for (std::size_t i = 0; i < channels.size(); ++i) m.channels.push_back(read_channel(*channels[i], i, d));
+}
+
+// toml++ reports where the syntax broke; its own words follow the position.
+bool parse(const std::string& path, toml::table& root, std::vector<std::string>& errors) {
+    std::vector<isok::u8> bytes;
+    if (auto s = read_file(path, bytes); !s) {
+        errors.push_back(s.error());
+        return false;
+    }
+    try {
+        root = toml::parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                           std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        errors.push_back(path + ":" + std::to_string(e.source().begin.line) + ":" +
+                         std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int Lines::of(const std::string& key) const {
+    const auto it = keys.find(key);
+    return it == keys.end() ? table : it->second;
+}
+
+Manifest load_manifest(const std::string& path, const std::vector<std::string>& search,
+                       std::vector<std::string>& errors) {
+    Manifest m;
+    m.path = path;
+    toml::table root;
+    if (!parse(path, root, errors)) return m;
+    Diagnostics d(path);
+    read_document(root, m, d);
+    // The checks relate values to each other: they need every value of the right type.
+    if (d.any()) {
+        d.flush(errors);
+        return m;
+    }
+    check_manifest(m, search, d);
+    d.flush(errors);
+    return m;
+}
+
+std::string format_size(isok::u64 bytes) {
+    const char* units[] = {"G", "M", "K"};
+    for (int i = 0; i < 3; ++i) {
+        const isok::u64 scale = isok::u64{1} << (10 * (3 - i));
+        if (bytes && bytes % scale == 0) return std::to_string(bytes / scale) + units[i];
+    }
+    return std::to_string(bytes);
+}
+
+} // namespace isotool

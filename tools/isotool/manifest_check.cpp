@@ -1,0 +1,201 @@
+// The manifest's checks across keys and files: each names the process or channel and points
+// at the line of the key it is about. Rules: docs/manifest.md.
+#include "manifest_check.hpp"
+#include "file_io.hpp"
+#include "plan_compile.hpp"
+#include <filesystem>
+#include <isok/plan.hpp>
+#include <isok/startup.hpp>
+#include <set>
+
+namespace isotool {
+namespace {
+
+using isok::u64;
+namespace fs = std::filesystem;
+
+// The boot image's 64 entries hold the plan, the root and one image per process.
+constexpr std::size_t max_processes = 62;
+
+std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
+std::string about(const Process& p) { return "process " + in_quotes(p.name) + ": "; }
+std::string about(const Channel& c) { return "channel " + in_quotes(c.name) + ": "; }
+
+bool valid_name(const std::string& name, bool dots) {
+    if (name.empty() || name.size() > manifest_rules::max_name_length) return false;
+    for (char ch : name)
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || (dots && ch == '.')))
+            return false;
+    return true;
+}
+
+std::string name_rule(bool dots) {
+    return std::string("must be 1..31 characters from a-z 0-9 _ -") + (dots ? " ." : "");
+}
+
+bool is_process(const Manifest& m, const std::string& name) {
+    for (const Process& p : m.processes)
+        if (p.name == name) return true;
+    return false;
+}
+
+void check_process_names(const Manifest& m, Diagnostics& d) {
+    if (m.processes.empty()) d.error(0, "no [[process]]: a system needs at least one process");
+    if (m.processes.size() > max_processes)
+        d.error(m.processes[max_processes].lines.table,
+                "more than " + std::to_string(max_processes) +
+                    " processes: the boot image holds 64 entries, two of them the plan and the root");
+    std::map<std::string, int> seen;
+    for (const Process& p : m.processes) {
+        const int line = p.lines.of("name");
+        if (!valid_name(p.name, false)) d.error(line, about(p) + "name " + name_rule(false));
+        else if (p.name == "root" || p.name == "plan")
+            d.error(line, about(p) + "the name " + in_quotes(p.name) + " is reserved for the boot image's own entries");
+        else if (auto [it, fresh] = seen.emplace(p.name, line); !fresh)
+            d.error(line, about(p) + "name already used by the process on line " + std::to_string(it->second));
+    }
+}
+
+void check_channel_names(const Manifest& m, Diagnostics& d) {
+    std::map<std::string, int> seen;
+    for (const Channel& c : m.channels) {
+        const int line = c.lines.of("name");
+        if (!valid_name(c.name, true)) d.error(line, about(c) + "name " + name_rule(true));
+        else if (c.name == "faults" || c.name.starts_with("faults."))
+            d.error(line, about(c) + "names 'faults' and 'faults.*' are reserved for fault handlers");
+        else if (auto [it, fresh] = seen.emplace(c.name, line); !fresh)
+            d.error(line, about(c) + "name already used by the channel on line " + std::to_string(it->second));
+    }
+}
+
+// Each channel is an endpoint of the plan, and so is each fault handler's "faults".
+void check_endpoint_count(const Manifest& m, Diagnostics& d) {
+    std::set<std::string> handlers;
+    for (const Process& p : m.processes)
+        if (p.fault_handler) handlers.insert(*p.fault_handler);
+    if (m.channels.size() + handlers.size() > isok::plan::layout::max_endpoints)
+        d.error(0, std::to_string(m.channels.size()) + " channels and " + std::to_string(handlers.size()) +
+                       " fault handlers need more endpoints than a plan holds (" +
+                       std::to_string(isok::plan::layout::max_endpoints) + ")");
+}
+
+void check_names(const Manifest& m, Diagnostics& d) {
+    if (!valid_name(m.name, false)) d.error(m.lines.of("name"), "[system]: name " + name_rule(false));
+    check_process_names(m, d);
+    check_channel_names(m, d);
+}
+
+void check_channel(const Manifest& m, const Channel& c, Diagnostics& d) {
+    if (!is_process(m, c.server))
+        d.error(c.lines.of("server"), about(c) + "server " + in_quotes(c.server) + " is not a process");
+    const int line = c.lines.of("clients");
+    if (c.clients.empty()) d.error(line, about(c) + "'clients' must name at least one process");
+    std::set<std::string> seen;
+    for (const std::string& client : c.clients) {
+        if (!is_process(m, client)) d.error(line, about(c) + "client " + in_quotes(client) + " is not a process");
+        else if (client == c.server)
+            d.error(line, about(c) + "server " + in_quotes(client) + " cannot be its own client");
+        else if (!seen.insert(client).second)
+            d.error(line, about(c) + "client " + in_quotes(client) + " is listed twice");
+    }
+}
+
+// Below the stack top, above page 0 (never mapped, so that a null pointer faults).
+bool stack_fits(const Process& p) { return p.stack <= isok::startup::stack_top - 4 * isok::KiB; }
+
+void check_process(const Manifest& m, const Process& p, Diagnostics& d) {
+    if (p.stack < 4 * isok::KiB) d.error(p.lines.of("stack"), about(p) + "stack must be at least 4K");
+    if (!stack_fits(p))
+        d.error(p.lines.of("stack"), about(p) + "stack " + format_size(p.stack) + " does not fit below its top");
+    if (!p.fault_handler) return;
+    const int line = p.lines.of("fault_handler");
+    if (*p.fault_handler == p.name) d.error(line, about(p) + "fault_handler cannot be the process itself");
+    else if (!is_process(m, *p.fault_handler))
+        d.error(line, about(p) + "fault_handler " + in_quotes(*p.fault_handler) + " is not a process");
+}
+
+// Beside the manifest first, then in each search folder; an absolute path is used as it is.
+std::string resolve(const Manifest& m, const std::string& image, const std::vector<std::string>& search) {
+    if (fs::path(image).is_absolute()) return image;
+    std::vector<fs::path> folders{fs::path(m.path).parent_path()};
+    for (const std::string& s : search) folders.emplace_back(s);
+    std::error_code ec;
+    for (const fs::path& folder : folders)
+        if (fs::exists(folder / image, ec)) return (folder / image).string();
+    return {};
+}
+
+std::string searched(const Manifest& m, const std::vector<std::string>& search) {
+    std::string folder = fs::path(m.path).parent_path().string();
+    std::string list = folder.empty() ? "." : folder;
+    for (const std::string& s : search) list += ", " + s;
+    return list;
+}
+
+// The image's segments must stay clear of the pages the root maps at fixed places.
+void check_layout(const Process& p, const std::vector<Span>& spans, Diagnostics& d) {
+    for (const NamedSpan& fixed : fixed_spans(p.stack))
+        for (const Span& s : spans)
+            if (s.begin < fixed.span.end && fixed.span.begin < s.end)
+                return d.error(p.lines.of("image"),
+                               about(p) + "image " + in_quotes(p.image) + " overlaps its " + fixed.name);
+}
+
+std::string breakdown(const Footprint& f) {
+    return "image " + format_size(f.image) + " + stack " + format_size(f.stack) + " + IPC buffer " +
+           format_size(f.ipc_buffer) + " + startup page " + format_size(f.startup) + " + page tables " +
+           format_size(f.page_tables) + " + kernel objects " + format_size(f.objects);
+}
+
+void check_image(const Manifest& m, Process& p, const std::vector<std::string>& search, Diagnostics& d) {
+    const int line = p.lines.of("image");
+    p.image_path = resolve(m, p.image, search);
+    if (p.image_path.empty())
+        return d.error(line,
+                       about(p) + "image " + in_quotes(p.image) + " not found (looked in " + searched(m, search) + ")");
+    if (auto s = read_file(p.image_path, p.elf); !s) return d.error(line, about(p) + s.error());
+    if (!is_elf(p.elf)) return d.error(line, about(p) + "image " + in_quotes(p.image_path) + " is not an ELF file");
+    auto spans = loadable_spans(p.elf);
+    if (!spans)
+        return d.error(line, about(p) + "image " + in_quotes(p.image_path) + " cannot be loaded: " + spans.error());
+    if (!stack_fits(p)) return;
+    check_layout(p, *spans, d);
+    p.need = footprint(*spans, p.stack, p.caps);
+    if (p.budget < p.need.total())
+        d.error(p.lines.of("budget"), about(p) + "budget " + format_size(p.budget) + " is too small: it needs " +
+                                          format_size(p.need.total()) + " (" + breakdown(p.need) + ")");
+}
+
+void check_grants(const Manifest& m, std::size_t index, Diagnostics& d) {
+    const Process& p = m.processes[index];
+    const u64 granted = granted_caps(m, index).size(), room = p.caps - isok::startup::first_grant_slot;
+    const std::string count = std::to_string(granted) + " capabilities granted";
+    if (granted > room)
+        d.error(p.lines.of("caps"), about(p) + count + " but caps = " + std::to_string(p.caps) + " holds only " +
+                                        std::to_string(room) + " (slots 0 and 1 hold its domain and thread)");
+    else if (granted > isok::startup::max_caps)
+        d.error(p.lines.table, about(p) + count + ", more than its startup page lists (" +
+                                   std::to_string(isok::startup::max_caps) + ")");
+}
+
+void check_memory(const Manifest& m, Diagnostics& d) {
+    u64 total = 0;
+    for (const Process& p : m.processes) total = total > ~u64{0} - p.budget ? ~u64{0} : total + p.budget;
+    if (m.memory && total > *m.memory)
+        d.error(m.lines.of("memory"), "[system]: the budgets add up to " + format_size(total) +
+                                          ", more than memory = " + format_size(*m.memory));
+}
+
+} // namespace
+
+void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnostics& d) {
+    check_names(m, d);
+    check_endpoint_count(m, d);
+    for (const Channel& c : m.channels) check_channel(m, c, d);
+    for (const Process& p : m.processes) check_process(m, p, d);
+    for (Process& p : m.processes) check_image(m, p, search, d);
+    for (std::size_t i = 0; i < m.processes.size(); ++i) check_grants(m, i, d);
+    check_memory(m, d);
+}
+
+} // namespace isotool

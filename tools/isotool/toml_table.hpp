@@ -1,0 +1,48 @@
+// Checked, typed access to one TOML table of the manifest: a missing key, a wrong type, a
+// value out of range or a key nobody reads becomes an error naming the table and the line.
+#pragma once
+#include "diagnostics.hpp"
+#include "manifest.hpp"
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <toml++/toml.h>
+#include <vector>
+
+namespace isotool {
+
+// The TOML type of a node in words: "a string", "an integer", "a table"...
+std::string type_name(const toml::node& node);
+
+class TableReader {
+public:
+    // context names the table in messages: "[system]", "process 'ping'", "channel #2".
+    TableReader(const toml::table& table, std::string context, Diagnostics& diagnostics, Lines& lines);
+
+    void rename(std::string context) { context_ = std::move(context); }
+    const std::string& context() const { return context_; }
+
+    // Reports every key outside known; records the line of every key for later messages.
+    void allow(std::initializer_list<std::string_view> known);
+
+    // Each leaves out unchanged (its default) when the key is absent or wrong.
+    void string(std::string_view key, std::string& out, bool required);
+    void integer(std::string_view key, isok::u64& out, isok::u64 min, isok::u64 max);
+    void size(std::string_view key, isok::u64& out); // bytes or "64K"; a page multiple
+    void boolean(std::string_view key, bool& out);
+    void strings(std::string_view key, std::vector<std::string>& out, bool required);
+
+    // Reports a message about the key, on its line.
+    void error(std::string_view key, const std::string& message);
+
+private:
+    const toml::node* find(std::string_view key, bool required);
+    void wrong_type(std::string_view key, const toml::node& node, const char* expected);
+
+    const toml::table& table_;
+    std::string context_;
+    Diagnostics& diagnostics_;
+    Lines& lines_;
+};
+
+} // namespace isotool
