@@ -78,6 +78,7 @@ enum class ObjectType : u64 {
     endpoint = 3,     // no args
     notification = 4, // no args
     memory = 5,       // create args: (pages)
+    vm = 6,           // create args: (budget bytes, cap slots): a domain whose threads are vCPUs
 };
 
 // Message info word (a1 on send/call/reply; returned in a1 on receive):
@@ -114,6 +115,8 @@ enum class ThreadOp : u64 {
     start = 4,             // ()
     stop = 5,              // ()
     set_time_slice = 6,    // (ticks)
+    raise_interrupts = 7,  // vCPU only: (bits of hvip to set: 1<<2 VSSIP, 1<<6 VSTIP, 1<<10 VSEIP)
+    lower_interrupts = 8,  // vCPU only: (bits of hvip to clear)
 };
 
 inline constexpr u64 max_priority = 255;
@@ -122,7 +125,47 @@ inline constexpr u64 max_priority = 255;
 //   0 cause (scause), 1 pc (sepc), 2 address (stval), 3 instruction bits (0 if unknown)
 // The handler replies with word 0 = an ExceptionReply and, for resume, word 1 = new pc.
 inline constexpr u64 exception_label = 0xffff;
-enum class ExceptionReply : u64 { resume = 0, kill = 1 };
+enum class ExceptionReply : u64 {
+    resume = 0,   // continue at word 1 (0: retry the same instruction)
+    kill = 1,     // end the thread (for a vCPU: stop the VM's vCPU)
+    emulated = 2, // vCPU: the handler performed the instruction; continue after it. For a
+                  // load, word 2 is the value for its destination register; for an SBI
+                  // call, words 2 and 3 go to the guest's a0 and a1.
+};
+
+// A vCPU's exception (VM exit) carries more words than a thread's; the first four
+// keep the same meaning. Words 4 and up arrive in the handler's IPC buffer.
+namespace vm_exit {
+inline constexpr u64 length = 14;
+inline constexpr u64 cause = 0;       // scause of the trap from the guest
+inline constexpr u64 pc = 1;          // guest pc (sepc)
+inline constexpr u64 address = 2;     // guest-physical address for guest-page faults, stval otherwise
+inline constexpr u64 instruction = 3; // the trapping instruction (expanded if compressed), 0 if unreadable
+inline constexpr u64 access = 4;      // decoded load/store, see below; 0 when not a load or store
+inline constexpr u64 value = 5;       // the value a store writes
+inline constexpr u64 guest_a0 = 6;    // guest a0..a7 in words 6..13 (SBI calls: a7 extension, a6 function)
+
+// access word: bits 0-7 width in bytes, bit 8 store, bit 9 sign-extending load,
+// bits 16-20 the register loaded or stored, bits 24-27 instruction length in bytes.
+constexpr u64 access_width(u64 a) { return a & 0xff; }
+constexpr bool access_is_store(u64 a) { return a & (1 << 8); }
+constexpr bool access_is_signed(u64 a) { return a & (1 << 9); }
+constexpr u64 access_register(u64 a) { return (a >> 16) & 0x1f; }
+constexpr u64 access_length(u64 a) { return (a >> 24) & 0xf; }
+constexpr u64 make_access(u64 width, bool store, bool is_signed, u64 reg, u64 length) {
+    return width | u64(store) << 8 | u64(is_signed) << 9 | (reg & 0x1f) << 16 | (length & 0xf) << 24;
+}
+
+// Causes a VMM sees (the RISC-V exception codes of traps from VS/VU-mode).
+inline constexpr u64 cause_sbi_call = 10;          // ecall from VS-mode
+inline constexpr u64 cause_fetch_guest_fault = 20; // instruction guest-page fault
+inline constexpr u64 cause_load_guest_fault = 21;  // load guest-page fault (MMIO read)
+inline constexpr u64 cause_virtual_instruction = 22;
+inline constexpr u64 cause_store_guest_fault = 23; // store guest-page fault (MMIO write)
+} // namespace vm_exit
+
+// Guest-physical address space of a VM: Sv39x4, so addresses below 2^41.
+inline constexpr u64 guest_space_end = 1ull << 41;
 
 // Capability slots the kernel fills for the root process.
 namespace root_slots {
