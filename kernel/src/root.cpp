@@ -45,17 +45,20 @@ void load_segment(Domain& d, const isok::elf::Segment& s) {
 
 void store(Domain& d, u64 slot, KernelObject& object, u64 rights) { *d.caps.slot(slot).value() = make_capability(object, rights); }
 
-void write_startup(Memory& page, const char* const* names, const startup::CapKind* kinds, usize count) {
+void write_startup(const Platform& platform, Memory& page, const char* const* names, const startup::CapKind* kinds,
+                   const u64* rights, usize count) {
     auto* info = static_cast<startup::Info*>(arch::phys_to_virt(page.base));
     info->magic = startup::magic;
     isok::str_copy(info->process, "root", sizeof info->process);
+    isok::str_copy(info->isa, platform.isa, sizeof info->isa);
+    info->timebase_hz = platform.timebase_hz;
     info->cap_slots = cap_slots;
     info->cap_count = count;
     for (usize i = 0; i < count; ++i) {
         isok::str_copy(info->caps[i].name, names[i], startup::name_bytes);
         info->caps[i].slot = i;
         info->caps[i].kind = kinds[i];
-        info->caps[i].rights = u32(abi::rights::all);
+        info->caps[i].rights = u32(rights[i]);
     }
 }
 
@@ -100,7 +103,8 @@ bool start(const Platform& platform, const isok::bootimage::Image& image) {
     store(*d, abi::root_slots::boot_image, **boot, abi::rights::read);
     const char* names[] = {"domain", "thread", "boot-image"};
     const startup::CapKind kinds[] = {startup::CapKind::domain, startup::CapKind::thread, startup::CapKind::memory};
-    write_startup(info, names, kinds, 3);
+    const u64 rights[] = {abi::rights::all, abi::rights::all, abi::rights::read};
+    write_startup(platform, info, names, kinds, rights, 3);
 
     console::print("root: domain %u, %lu KiB budget, entry %lx\n", d->id, d->budget() / isok::KiB, elf->entry());
     scheduler::make_ready(t);

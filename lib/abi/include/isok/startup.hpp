@@ -31,6 +31,8 @@ struct Cap {
 struct Info {
     u64 magic;
     char process[name_bytes];
+    char isa[96];      // the host hart's ISA string (from the device tree)
+    u64 timebase_hz;   // of the host timer (the time CSR)
     u64 cap_slots; // size of the capability space
     u64 cap_count;
     Cap caps[max_caps];

@@ -38,7 +38,7 @@ struct Config {
     u64 initrd_address;     // 0 when the VM has no initrd
     u64 initrd_size;
     u64 timebase_hz;        // of the host; the guest sees the same timebase
-    char isa[96];           // what the guest really gets, for its device tree
+    char isa[96];           // the host's ISA string; the VMM derives what the guest gets
     char bootargs[256];
 };
 static_assert(sizeof(Config) <= 4096);
