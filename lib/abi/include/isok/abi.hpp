@@ -152,8 +152,8 @@ constexpr bool access_is_store(u64 a) { return a & (1 << 8); }
 constexpr bool access_is_signed(u64 a) { return a & (1 << 9); }
 constexpr u64 access_register(u64 a) { return (a >> 16) & 0x1f; }
 constexpr u64 access_length(u64 a) { return (a >> 24) & 0xf; }
-constexpr u64 make_access(u64 width, bool store, bool is_signed, u64 reg, u64 length) {
-    return width | u64(store) << 8 | u64(is_signed) << 9 | (reg & 0x1f) << 16 | (length & 0xf) << 24;
+constexpr u64 make_access(u64 width, bool store, bool is_signed, u64 reg, u64 insn_length) {
+    return width | u64(store) << 8 | u64(is_signed) << 9 | (reg & 0x1f) << 16 | (insn_length & 0xf) << 24;
 }
 
 // Causes a VMM sees (the RISC-V exception codes of traps from VS/VU-mode).
