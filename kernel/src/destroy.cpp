@@ -13,6 +13,7 @@ void destroy(KernelObject& object) {
     case ObjectType::notification: destroy_notification(static_cast<Notification&>(object)); return;
     case ObjectType::memory: destroy_memory(static_cast<Memory&>(object)); return;
     case ObjectType::none: destroy_mapping(static_cast<Mapping&>(object)); return;
+    case ObjectType::vm: // a VM is a domain; its objects carry the domain type
     case ObjectType::domain: {
         auto& d = static_cast<Domain&>(object);
         d.teardown();

@@ -10,13 +10,13 @@ u32 next_domain_id = 1;
 void* to_ptr(isok::PhysAddr pa) { return arch::phys_to_virt(pa); }
 } // namespace
 
-isok::Result<isok::PhysAddr, arch::MapError> Domain::Tables::take() {
-    auto frame = domain_.take_frames(1);
+isok::Result<isok::PhysAddr, arch::MapError> Domain::Tables::take(usize count, u64 align) {
+    auto frame = domain_.take_frames(count, align);
     if (!frame) return isok::fail(arch::MapError::NoMemory);
     return *frame;
 }
 
-void Domain::Tables::give(isok::PhysAddr frame) { domain_.give_frames(frame, 1); }
+void Domain::Tables::give(isok::PhysAddr frame, usize count) { domain_.give_frames(frame, count); }
 
 bool Domain::charge(u64 bytes) {
     if (bytes > budget_ - used_) return false;
@@ -40,8 +40,9 @@ void Domain::give_frames(isok::PhysAddr base, usize count) {
     refund(count * frame_size);
 }
 
-isok::Status<Error> Domain::init(u64 budget, usize cap_slots) {
+isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest) {
     budget_ = budget;
+    guest_ = guest;
     id = next_domain_id++;
     if (cap_slots == 0 || cap_slots > max_cap_slots) return isok::fail(Error::bad_argument);
     cap_frame_count_ = (cap_slots * sizeof(Capability) + frame_size - 1) / frame_size;
@@ -49,7 +50,7 @@ isok::Status<Error> Domain::init(u64 budget, usize cap_slots) {
     if (!frames) return isok::fail(frames.error());
     cap_frames_ = *frames;
     caps.init(static_cast<Capability*>(arch::phys_to_virt(cap_frames_)), cap_slots);
-    if (!space.init(tables_, to_ptr)) {
+    if (!space.init(tables_, to_ptr, guest ? arch::PageTable::Kind::guest : arch::PageTable::Kind::host)) {
         give_frames(cap_frames_, cap_frame_count_);
         cap_frame_count_ = 0;
         return isok::fail(Error::no_budget);

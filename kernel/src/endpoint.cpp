@@ -1,5 +1,6 @@
 // IPC: send, receive, call and reply over endpoints. Every path ends in deliver(),
 // the one place where a message crosses from one thread to another.
+#include <arch/vm_exit.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/endpoint.hpp>
 #include <kernel/scheduler.hpp>
@@ -46,9 +47,10 @@ u64 transfer_caps(Thread& from, Thread& to, u64 count) {
 
 struct Message {
     u64 info;
-    const u64* words; // words 0..3
+    const u64* words; // words 0..3; all of them when the kernel wrote the message
     u64 badge;
     bool grant;
+    bool from_kernel = false;
 };
 
 // The message lands in the receiver's registers and IPC buffer; the receiver's
@@ -58,10 +60,15 @@ void deliver(Thread& from, Thread& to, const Message& m) {
     u64 length = abi::info_length(m.info);
     for (u64 i = 0; i < abi::register_words; ++i) dst.x[10 + R::word0 + i] = m.words[i];
     if (length > abi::register_words) {
-        IpcBuffer* src_buf = buffer_of(from, false);
+        const u64* src = nullptr;
+        if (m.from_kernel) {
+            src = m.words;
+        } else if (IpcBuffer* src_buf = buffer_of(from, false)) {
+            src = src_buf->words;
+        }
         IpcBuffer* dst_buf = buffer_of(to, true);
-        if (src_buf && dst_buf)
-            __builtin_memcpy(&dst_buf->words[abi::register_words], &src_buf->words[abi::register_words],
+        if (src && dst_buf)
+            __builtin_memcpy(&dst_buf->words[abi::register_words], &src[abi::register_words],
                              (length - abi::register_words) * sizeof(u64));
         else
             length = abi::register_words; // the receiver offered no buffer: it gets what fits
@@ -76,9 +83,12 @@ Message message_in_registers(Thread& t, u64 badge, bool grant) {
     return {t.frame().a(R::info), &t.frame().x[10 + R::word0], badge, grant};
 }
 
+Message exception_message(Thread& t, u64 badge) {
+    return {abi::message_info(abi::exception_label, t.exception_length), t.exception_words, badge, false, true};
+}
+
 Message pending_message(Thread& sender) {
-    if (sender.in_exception)
-        return {abi::message_info(abi::exception_label, 4), sender.exception_words, sender.send_badge, false};
+    if (sender.in_exception) return exception_message(sender, sender.send_badge);
     return message_in_registers(sender, sender.send_badge, sender.send_grant);
 }
 
@@ -137,8 +147,8 @@ Error ipc_send(Thread& sender, const Capability& cap, bool call) {
 
 Error ipc_send_exception(Thread& faulter, const Capability& handler) {
     faulter.in_exception = true;
-    Message m{abi::message_info(abi::exception_label, 4), faulter.exception_words, handler.badge, false};
-    return send_or_queue(faulter, static_cast<Endpoint&>(*handler.object), m, true);
+    return send_or_queue(faulter, static_cast<Endpoint&>(*handler.object), exception_message(faulter, handler.badge),
+                         true);
 }
 
 Error ipc_receive(Thread& receiver, Endpoint& ep) {
@@ -170,11 +180,15 @@ Error ipc_reply(Thread& replier) {
         replier.caller = nullptr;
         c->callee = nullptr;
         c->in_exception = false;
-        if (f.a(R::word0) != u64(abi::ExceptionReply::resume)) {
-            kill_thread(*c, "killed by its exception handler");
+        u64 action = f.a(R::word0);
+        if (action == u64(abi::ExceptionReply::emulated) && c->vcpu) {
+            arch::complete_emulation(c->frame(), c->exception_words, f.a(R::word0 + 2), f.a(R::word0 + 3));
+        } else if (action == u64(abi::ExceptionReply::resume)) {
+            if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
+        } else {
+            kill_thread(*c, "stopped by its exception handler");
             return Error::ok;
         }
-        if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
         scheduler::make_ready(*c);
         return Error::ok;
     }

@@ -30,9 +30,15 @@ void raise_exception(Thread& t, u64 cause, u64 pc, u64 address) {
     t.exception_words[1] = pc;
     t.exception_words[2] = address;
     t.exception_words[3] = instruction_at(*t.domain, pc);
+    t.exception_length = 4;
+    deliver_exception(t);
+}
+
+void deliver_exception(Thread& t) {
     if (!usable_handler(t.exception_handler)) {
-        char why[96];
-        isok::format_to(why, sizeof why, "killed: %s at address %lx", arch::exception_name(cause), address);
+        char why[112];
+        isok::format_to(why, sizeof why, "%s: %s at address %lx", t.vcpu ? "stopped" : "killed",
+                        arch::exception_name(t.exception_words[0]), t.exception_words[2]);
         kill_thread(t, why);
         return;
     }

@@ -4,6 +4,7 @@
 #include <arch/layout.hpp>
 #include <arch/sbi.hpp>
 #include <arch/timer.hpp>
+#include <arch/vcpu.hpp>
 #include <isok/bytes.hpp>
 #include <kernel/boot_image.hpp>
 #include <kernel/console.hpp>
@@ -97,6 +98,7 @@ extern "C" [[noreturn]] void kernel_entry(isok::u64 hart_id, isok::u64 dtb_phys)
     discover_platform(hart_id, dtb);
     require_hypervisor_extension();
     arch::timer::init(platform.has_sstc && arch::hart_has_sstc());
+    arch::hypervisor_init(arch::timer::uses_sstc());
     memory::init(platform, dtb);
     kmem::init(memory::frames());
     arch::allow_user_counters();

@@ -2,6 +2,7 @@
 // memory) so that destroying either side can remove it from the page table.
 #include <arch/cpu.hpp>
 #include <arch/layout.hpp>
+#include <arch/vcpu.hpp>
 #include <kernel/memory_object.hpp>
 
 namespace kernel {
@@ -56,11 +57,12 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
     using isok::abi::rights::write;
     if (pages == 0 || first >= memory.pages || pages > memory.pages - first) return Error::bad_argument;
     using isok::abi::rights::read;
-    if ((rights & write) && (rights & execute)) return Error::bad_argument;
+    // W^X binds processes; a VM's guest-physical memory is RAM, and the guest decides.
+    if (!domain.is_guest() && (rights & write) && (rights & execute)) return Error::bad_argument;
     // A PTE without R, W or X would point to a page table: never map "no access".
     if (!(rights & (read | write | execute))) return Error::bad_argument;
-    if (!isok::is_aligned(address, frame_size) || address >= isok::abi::user_space_end ||
-        pages > (isok::abi::user_space_end - address) / frame_size)
+    u64 end = domain.is_guest() ? isok::abi::guest_space_end : isok::abi::user_space_end;
+    if (!isok::is_aligned(address, frame_size) || address >= end || pages > (end - address) / frame_size)
         return Error::bad_address;
     auto record = create_object<Mapping>(domain);
     if (!record) return record.error();
@@ -87,7 +89,10 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
 void destroy_mapping(Mapping& m) {
     if (m.domain) {
         (void)m.domain->space.unmap(isok::VirtAddr(m.address), m.pages * frame_size);
-        arch::flush_tlb();
+        if (m.domain->is_guest())
+            arch::flush_guest_tlb();
+        else
+            arch::flush_tlb();
         unlink(&m.domain->mappings, &m, &Mapping::next_in_domain);
     }
     if (m.memory) unlink(&m.memory->mappings, &m, &Mapping::next_in_memory);

@@ -3,6 +3,7 @@
 #include <arch/context.hpp>
 #include <arch/cpu.hpp>
 #include <arch/kernel_space.hpp>
+#include <arch/vcpu.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/domain.hpp>
 #include <kernel/scheduler.hpp>
@@ -53,9 +54,14 @@ Thread* pick() {
 }
 
 void switch_to(Thread& t) {
-    if (active_space != t.domain) {
-        arch::activate(t.domain->space);
-        active_space = t.domain;
+    if (t.vcpu) {
+        arch::enter_guest(t.guest, t.domain->space, t.domain->id & 0x3fff);
+    } else {
+        arch::enter_host();
+        if (active_space != t.domain) {
+            arch::activate(t.domain->space);
+            active_space = t.domain;
+        }
     }
     // The FPU holds its owner's registers, or zeros when it has no owner. A thread
     // that never used it may run on zeros but must never see another's values.

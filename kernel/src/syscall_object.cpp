@@ -31,7 +31,8 @@ isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0
         if (!t) return isok::fail(t.error());
         return static_cast<KernelObject*>(*t);
     }
-    case ObjectType::domain: return create_domain(payer, arg0, arg1);
+    case ObjectType::domain: return create_domain(payer, arg0, arg1, false);
+    case ObjectType::vm: return create_domain(payer, arg0, arg1, true);
     default: return isok::fail(Error::bad_argument);
     }
 }
@@ -39,7 +40,7 @@ isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0
 } // namespace
 
 // The new domain's budget comes out of the payer's: budgets only ever subdivide.
-isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots) {
+isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots, bool guest) {
     if (cap_slots == 0 || cap_slots > Domain::max_cap_slots) return isok::fail(Error::bad_argument);
     if (!payer.charge(budget)) return isok::fail(Error::no_budget);
     auto d = create_object<Domain>(payer);
@@ -48,7 +49,7 @@ isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 
         return isok::fail(d.error());
     }
     (*d)->charged += budget;
-    if (auto s = (*d)->init(budget, cap_slots); !s) {
+    if (auto s = (*d)->init(budget, cap_slots, guest); !s) {
         destroy(**d);
         return isok::fail(s.error());
     }

@@ -3,6 +3,7 @@
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
 #include <kernel/user_memory.hpp>
+#include <kernel/vcpu.hpp>
 
 namespace kernel {
 namespace {
@@ -13,8 +14,14 @@ using isok::abi::ThreadOp;
 constexpr u64 max_debug_write = 512;
 constexpr u64 max_time_slice = 1000;
 
+// For a vCPU the second and third arguments are the guest's a0 and a1, as firmware
+// hands them to an OS (hart id, device tree).
 Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
     if (target.state != ThreadState::inactive) return Error::bad_state;
+    if (target.vcpu) {
+        arch::init_guest_context(target.context, pc, sp, arg);
+        return Error::ok;
+    }
     if (pc >= isok::abi::user_space_end || sp >= isok::abi::user_space_end) return Error::bad_address;
     target.context.init(pc, sp, arg);
     return Error::ok;
@@ -70,6 +77,14 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
     case ThreadOp::stop:
         stop_thread(th);
         return &th == &t ? blocked : Error::ok;
+    case ThreadOp::raise_interrupts:
+        if (!th.vcpu) return Error::wrong_type;
+        vcpu::raise(th, a);
+        return Error::ok;
+    case ThreadOp::lower_interrupts:
+        if (!th.vcpu) return Error::wrong_type;
+        vcpu::lower(th, a);
+        return Error::ok;
     case ThreadOp::set_time_slice:
         if (a == 0 || a > max_time_slice) return Error::bad_argument;
         th.time_slice = u32(a);

@@ -5,6 +5,7 @@
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/thread.hpp>
+#include <kernel/vcpu.hpp>
 
 namespace kernel {
 namespace {
@@ -12,6 +13,7 @@ u32 next_thread_id = 1;
 
 // Out of every queue and every IPC relationship; the thread keeps its registers.
 void detach(Thread& t, ThreadState new_state) {
+    t.guest.waiting = false;
     ipc_cancel(t);
     notification_cancel(t);
     scheduler::remove(t, new_state);
@@ -26,7 +28,13 @@ isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority) {
     thread.domain = &domain;
     thread.priority = isok::u8(priority);
     thread.id = next_thread_id++;
-    thread.context.init(0, 0, 0);
+    thread.vcpu = domain.is_guest();
+    if (thread.vcpu) {
+        arch::init_guest_context(thread.context, 0, 0, 0);
+        vcpu::add(thread);
+    } else {
+        thread.context.init(0, 0, 0);
+    }
     ++domain.threads;
     return &thread;
 }
@@ -34,7 +42,8 @@ isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority) {
 void kill_thread(Thread& t, const char* why) {
     if (t.state == ThreadState::dead) return;
     if (why)
-        console::print("kernel: thread %u of domain %u %s (pc %lx)\n", t.id, t.domain->id, why, t.frame().sepc);
+        console::print("kernel: %s %u of domain %u %s (pc %lx)\n", t.vcpu ? "vCPU" : "thread", t.id, t.domain->id, why,
+                       t.frame().sepc);
     detach(t, ThreadState::dead);
 }
 
@@ -45,6 +54,10 @@ void stop_thread(Thread& t) {
 
 void destroy_thread(Thread& t) {
     detach(t, ThreadState::dead);
+    if (t.vcpu) {
+        arch::forget_vcpu(t.guest);
+        vcpu::remove(t);
+    }
     --t.domain->threads;
     release_object(t, sizeof(Thread));
 }

@@ -1,5 +1,5 @@
 // Trap dispatch for traps taken in the kernel: interrupts go to their handlers,
-// a probe's illegal instruction is skipped, anything else is a kernel bug.
+// a probed instruction that traps is skipped, anything else is a kernel bug.
 #include <arch/cpu.hpp>
 #include <arch/interrupt.hpp>
 #include <arch/trap_frame.hpp>
@@ -9,9 +9,14 @@
 extern "C" void trap_entry();
 
 namespace arch {
-namespace {
 
-constexpr isok::u64 cause_illegal_instruction = 2;
+namespace detail {
+// Set while the kernel deliberately executes an instruction that may trap.
+volatile bool probing = false;
+volatile bool probe_trapped = false;
+} // namespace detail
+
+namespace {
 
 const char* const exception_names[] = {
     "instruction address misaligned", "instruction access fault", "illegal instruction",
@@ -28,9 +33,6 @@ const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t
                                          "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
                                          "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 
-// Set while the kernel deliberately executes an instruction that may not exist.
-volatile bool probing = false;
-volatile bool probe_trapped = false;
 
 [[noreturn]] void report_and_panic(const TrapFrame& f) {
     using kernel::console::print;
@@ -39,14 +41,6 @@ volatile bool probe_trapped = false;
     for (int i = 1; i < 32; ++i) print("  %-4s %016lx%s", register_names[i], f.x[i], i % 4 == 3 ? "\n" : "");
     print("\n");
     kernel::panic("unexpected %s at sepc %lx, stval %lx", exception_name(f.scause), f.sepc, f.stval);
-}
-
-template <class F> bool probe(F f) {
-    probe_trapped = false;
-    probing = true;
-    f();
-    probing = false;
-    return !probe_trapped;
 }
 
 } // namespace
@@ -72,9 +66,9 @@ extern "C" void trap_from_kernel(arch::TrapFrame* f) {
         arch::interrupt::handle(f->scause & ~arch::csr::scause_interrupt);
         return;
     }
-    if (arch::probing && f->scause == arch::cause_illegal_instruction) {
-        arch::probe_trapped = true;
-        f->sepc += 4; // CSR instructions are never compressed
+    if (arch::detail::probing) {
+        arch::detail::probe_trapped = true;
+        f->sepc += 4; // probed instructions are never compressed
         return;
     }
     arch::report_and_panic(*f);

@@ -1,7 +1,9 @@
-// Traps from user mode: a system call, an interrupt, or an exception of the thread,
-// which goes to its handler. Every path leaves through the scheduler.
+// Traps from user mode (or from a guest, for a vCPU): a system call, an interrupt, an
+// exception of the thread or a VM exit, both of which go to the handler. Every path
+// leaves through the scheduler.
 #include <arch/csr.hpp>
 #include <arch/interrupt.hpp>
+#include <arch/vm_exit.hpp>
 #include <kernel/exception.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
@@ -13,6 +15,10 @@ constexpr isok::u64 cause_user_ecall = 8;
 extern "C" [[noreturn]] void trap_from_user(arch::TrapFrame* frame) {
     kernel::Thread& t = *kernel::scheduler::current();
     kernel::scheduler::save_fpu_if_dirty(t);
+    if (t.vcpu) {
+        arch::handle_guest_trap(t, csr_read(CSR_HTVAL), csr_read(CSR_HTINST));
+        kernel::scheduler::exit_to_user();
+    }
     isok::u64 cause = frame->scause;
     if (cause & arch::csr::scause_interrupt)
         arch::interrupt::handle(cause & ~arch::csr::scause_interrupt);

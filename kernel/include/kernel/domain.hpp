@@ -17,8 +17,10 @@ public:
     static constexpr ObjectType object_type = ObjectType::domain;
     static constexpr usize max_cap_slots = 4096;
 
-    // budget: bytes this domain may spend; cap_slots: size of its capability space.
-    isok::Status<Error> init(u64 budget, usize cap_slots);
+    // budget: bytes this domain may spend; cap_slots: size of its capability space;
+    // guest: a VM, whose address space is guest-physical and whose threads are vCPUs.
+    isok::Status<Error> init(u64 budget, usize cap_slots, bool guest = false);
+    bool is_guest() const { return guest_; }
     void teardown();
 
     bool charge(u64 bytes);
@@ -42,8 +44,8 @@ private:
     class Tables final : public arch::TableFrames {
     public:
         explicit Tables(Domain& d) : domain_(d) {}
-        isok::Result<isok::PhysAddr, arch::MapError> take() override;
-        void give(isok::PhysAddr frame) override;
+        isok::Result<isok::PhysAddr, arch::MapError> take(usize count, u64 align) override;
+        void give(isok::PhysAddr frame, usize count) override;
 
     private:
         Domain& domain_;
@@ -52,6 +54,7 @@ private:
     Tables tables_{*this};
     u64 budget_ = 0;
     u64 used_ = 0;
+    bool guest_ = false;
     isok::PhysAddr cap_frames_;
     usize cap_frame_count_ = 0;
 };
@@ -78,7 +81,7 @@ template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
 }
 
 // A new domain whose budget is taken out of the payer's.
-isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots);
+isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots, bool guest);
 
 // Returns an object's memory and refunds its payer; capabilities to it go stale.
 void release_object(KernelObject& object, usize size);

@@ -6,5 +6,7 @@
 namespace kernel {
 
 void raise_exception(Thread& t, u64 cause, u64 pc, u64 address);
+// Sends the message already in t.exception_words (VM exits fill it themselves).
+void deliver_exception(Thread& t);
 
 } // namespace kernel

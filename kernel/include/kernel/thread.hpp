@@ -2,6 +2,7 @@
 // thing: scheduled by the same scheduler, faulting through the same exception path.
 #pragma once
 #include <arch/context.hpp>
+#include <arch/vcpu.hpp>
 #include <kernel/capability.hpp>
 
 namespace kernel {
@@ -64,7 +65,11 @@ public:
     Thread* caller = nullptr;     // the thread waiting for this one's reply
     Thread* callee = nullptr;     // the thread this one waits on for a reply
     bool in_exception = false;    // the pending call is an exception message
-    u64 exception_words[4] = {};
+    u64 exception_words[isok::abi::vm_exit::length] = {};
+    u64 exception_length = 0;
+
+    bool vcpu = false;            // runs in a VM's domain, in VS/VU-mode
+    arch::VcpuState guest;        // the virtual hart's own state (vCPUs only)
 
     bool runnable() const { return state == ThreadState::ready || state == ThreadState::running; }
     arch::TrapFrame& frame() { return context.frame; }

@@ -7,6 +7,8 @@ namespace kernel::timer {
 // Starts a tick at hz from a timebase of timebase_hz; false when the rate is impossible.
 bool start(isok::u64 timebase_hz, isok::u64 hz);
 void on_interrupt();
+// Makes the timer fire no later than deadline (a guest's timer); ticks go on as before.
+void wake_at(isok::u64 deadline);
 isok::u64 ticks();
 isok::u64 period();
 

@@ -20,6 +20,21 @@ void install_trap_vector();
 inline void allow_user_counters() { csr_write(scounteren, 0x7); }
 const char* exception_name(u64 cause);
 
+namespace detail {
+extern volatile bool probing;
+extern volatile bool probe_trapped;
+} // namespace detail
+
+// Runs f, which executes one 4-byte instruction that may trap (a CSR that may not
+// exist, a load through the guest's translation); true if it did not trap.
+template <class F> bool probe(F f) {
+    detail::probe_trapped = false;
+    detail::probing = true;
+    f();
+    detail::probing = false;
+    return !detail::probe_trapped;
+}
+
 // True when reading the given CSR does not raise an illegal-instruction trap.
 // Used to check, independently of the device tree, what the hart really has.
 bool hart_has_hypervisor();

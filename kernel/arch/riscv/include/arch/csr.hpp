@@ -18,6 +18,8 @@
 // CSR numbers the assembler of clang 14 may not know by name.
 #define CSR_STIMECMP 0x14d
 #define CSR_HSTATUS 0x600
+#define CSR_HTVAL 0x643
+#define CSR_HTINST 0x64a
 
 namespace arch::csr {
 

@@ -1,5 +1,6 @@
-// Sv39 page tables: the kernel's own address space now, processes' later. Maps with
-// the largest page (1 GiB, 2 MiB, 4 KiB) that alignment allows.
+// Page tables: Sv39 for the kernel's and every process's address space, Sv39x4 for a
+// VM's guest-physical space. Maps with the largest page (1 GiB, 2 MiB, 4 KiB) that
+// alignment allows.
 #pragma once
 #include <isok/addr.hpp>
 #include <isok/result.hpp>
@@ -29,8 +30,8 @@ const char* describe(MapError);
 // allocator directly; a domain's tables are charged to its budget.
 class TableFrames {
 public:
-    virtual isok::Result<PhysAddr, MapError> take() = 0;
-    virtual void give(PhysAddr frame) = 0;
+    virtual isok::Result<PhysAddr, MapError> take(isok::usize count, u64 align) = 0;
+    virtual void give(PhysAddr frame, isok::usize count) = 0;
 
 protected:
     ~TableFrames() = default;
@@ -39,8 +40,8 @@ protected:
 class AllocatorTableFrames final : public TableFrames {
 public:
     explicit AllocatorTableFrames(kernel::FrameAllocator& frames) : frames_(frames) {}
-    isok::Result<PhysAddr, MapError> take() override;
-    void give(PhysAddr frame) override;
+    isok::Result<PhysAddr, MapError> take(isok::usize count, u64 align) override;
+    void give(PhysAddr frame, isok::usize count) override;
 
 private:
     kernel::FrameAllocator& frames_;
@@ -49,10 +50,12 @@ private:
 class PageTable {
 public:
     static constexpr unsigned levels = 3;
-    static constexpr u64 va_bits = 39;
+    // host: Sv39, a process's or the kernel's space. guest: Sv39x4, a VM's
+    // guest-physical space (G-stage), where every leaf must also carry pte::user.
+    enum class Kind { host, guest };
 
     // Allocates and clears the root table.
-    isok::Status<MapError> init(TableFrames& frames, kernel::PhysToPtr to_ptr);
+    isok::Status<MapError> init(TableFrames& frames, kernel::PhysToPtr to_ptr, Kind kind = Kind::host);
     // Makes the upper half (the kernel) the same as in kernel_space; every address
     // space shares the kernel's upper-half tables.
     void share_kernel_half(const PageTable& kernel_space);
@@ -79,7 +82,11 @@ private:
     u64* table(PhysAddr pa) const { return static_cast<u64*>(to_ptr_(pa)); }
     const u64* leaf(VirtAddr va, unsigned& level) const;
     void release_level(PhysAddr table, unsigned level, u64 first, u64 last);
+    u64 root_entries() const;
+    u64 vpn(VirtAddr va, unsigned level) const;
+    bool in_range(u64 va) const;
 
+    Kind kind_ = Kind::host;
     TableFrames* frames_ = nullptr;
     kernel::PhysToPtr to_ptr_ = nullptr;
     PhysAddr root_;

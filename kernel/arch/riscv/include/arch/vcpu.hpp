@@ -1,0 +1,51 @@
+// The virtual hart of a vCPU: the VS-level CSRs a guest OS owns and the
+// interrupts the kernel injects. The generic kernel sees a vCPU as a Thread whose
+// domain is a VM; this is what differs underneath.
+#pragma once
+#include <arch/context.hpp>
+#include <arch/page_table.hpp>
+
+namespace arch {
+
+// hvip bits: virtual supervisor software, timer and external interrupts.
+inline constexpr isok::u64 vs_software = 1 << 2;
+inline constexpr isok::u64 vs_timer = 1 << 6;
+inline constexpr isok::u64 vs_external = 1 << 10;
+inline constexpr isok::u64 vs_interrupts = vs_software | vs_timer | vs_external;
+
+struct VcpuState {
+    isok::u64 vsstatus = 0, vsie = 0, vstvec = 0, vsscratch = 0, vsepc = 0, vscause = 0, vstval = 0, vsatp = 0;
+    isok::u64 vstimecmp = ~0ull; // the guest's own timer (Sstc)
+    isok::u64 hvip = 0;          // interrupts injected by the kernel or the VMM
+    isok::u64 timer_deadline = ~0ull; // SBI set_timer without Sstc: VSTIP when time reaches it
+    bool waiting = false;        // in WFI, off the CPU until an interrupt is pending
+};
+
+// Once at boot: what traps go straight to the guest, what the guest may count.
+void hypervisor_init(bool sstc);
+bool guest_timer_in_hardware();
+
+// A fresh guest context: VS-mode at pc with a0/a1 as firmware hands them to an OS.
+void init_guest_context(UserContext& context, isok::u64 pc, isok::u64 a0, isok::u64 a1);
+
+// Makes this vCPU the one on the hart: its VS CSRs, its VM's G-stage table, and
+// sret into VS-mode. A host thread afterwards calls enter_host().
+void enter_guest(VcpuState& vcpu, const PageTable& guest_space, isok::u64 vmid);
+void enter_host();
+// The vCPU is being destroyed: forget it if it is loaded.
+void forget_vcpu(VcpuState& vcpu);
+
+void raise_interrupts(VcpuState& vcpu, isok::u64 bits);
+void lower_interrupts(VcpuState& vcpu, isok::u64 bits);
+// An interrupt the guest would take (or wake from WFI for) is pending.
+bool interrupt_pending(VcpuState& vcpu);
+// The time at which the guest's timer fires, ~0 when it is not armed.
+isok::u64 timer_deadline(VcpuState& vcpu);
+// Emulated timer (no Sstc) or a write of the guest's vstimecmp (Sstc).
+void set_guest_timer(VcpuState& vcpu, isok::u64 deadline);
+// Raises VSTIP on emulated timers that have expired; true if any did.
+bool expire_guest_timer(VcpuState& vcpu, isok::u64 now);
+
+void flush_guest_tlb();
+
+} // namespace arch

@@ -1,0 +1,162 @@
+// vCPU state switching and virtual interrupts (RISC-V privileged spec, chapter
+// "Hypervisor Extension"). VS CSRs are switched lazily: they stay in the hart until
+// another vCPU needs it, since host threads never touch them.
+#include <arch/cpu.hpp>
+#include <arch/timer.hpp>
+#include <arch/vcpu.hpp>
+
+#define CSR_VSSTATUS 0x200
+#define CSR_VSIE 0x204
+#define CSR_VSTVEC 0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC 0x241
+#define CSR_VSCAUSE 0x242
+#define CSR_VSTVAL 0x243
+#define CSR_VSATP 0x280
+#define CSR_VSTIMECMP 0x24d
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HENVCFG 0x60a
+#define CSR_HVIP 0x645
+#define CSR_HGATP 0x680
+
+namespace arch {
+namespace {
+
+using isok::u64;
+
+constexpr u64 hstatus_spv = 1 << 7;  // sret returns to V=1
+constexpr u64 hstatus_spvp = 1 << 8; // guest privilege for HLV/HLVX: supervisor
+constexpr u64 hstatus_vtw = 1 << 21; // guest WFI traps (virtual instruction) so the kernel can block it
+constexpr u64 henvcfg_stce = 1ull << 63;
+
+// Exceptions a guest OS handles itself, never seeing the hypervisor: misaligned
+// fetch, illegal instruction, breakpoint, misaligned load/store, ecall from VU-mode,
+// and its own page faults.
+constexpr u64 delegated_exceptions =
+    1 << 0 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 6 | 1 << 8 | 1 << 12 | 1 << 13 | 1 << 15;
+
+VcpuState* loaded = nullptr;
+bool sstc_for_guests = false;
+bool in_guest_mode = false;
+
+void save(VcpuState& v) {
+    v.vsstatus = csr_read(CSR_VSSTATUS);
+    v.vsie = csr_read(CSR_VSIE);
+    v.vstvec = csr_read(CSR_VSTVEC);
+    v.vsscratch = csr_read(CSR_VSSCRATCH);
+    v.vsepc = csr_read(CSR_VSEPC);
+    v.vscause = csr_read(CSR_VSCAUSE);
+    v.vstval = csr_read(CSR_VSTVAL);
+    v.vsatp = csr_read(CSR_VSATP);
+    v.hvip = csr_read(CSR_HVIP);
+    if (sstc_for_guests) v.vstimecmp = csr_read(CSR_VSTIMECMP);
+}
+
+void load(const VcpuState& v) {
+    csr_write(CSR_VSSTATUS, v.vsstatus);
+    csr_write(CSR_VSIE, v.vsie);
+    csr_write(CSR_VSTVEC, v.vstvec);
+    csr_write(CSR_VSSCRATCH, v.vsscratch);
+    csr_write(CSR_VSEPC, v.vsepc);
+    csr_write(CSR_VSCAUSE, v.vscause);
+    csr_write(CSR_VSTVAL, v.vstval);
+    csr_write(CSR_VSATP, v.vsatp);
+    csr_write(CSR_HVIP, v.hvip);
+    if (sstc_for_guests) csr_write(CSR_VSTIMECMP, v.vstimecmp);
+}
+
+} // namespace
+
+void hypervisor_init(bool sstc) {
+    csr_write(CSR_HEDELEG, delegated_exceptions);
+    csr_write(CSR_HIDELEG, vs_interrupts);
+    csr_write(CSR_HCOUNTEREN, 0x7); // cycle, time, instret
+    csr_write(CSR_HVIP, 0);
+    sstc_for_guests = sstc;
+    if (sstc) csr_set(CSR_HENVCFG, henvcfg_stce);
+}
+
+bool guest_timer_in_hardware() { return sstc_for_guests; }
+
+void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
+    context.init(pc, 0, a0);
+    context.frame.a(1) = a1;
+    // sret lands in VS-mode: SPP = 1 there, with host interrupts on (SPIE).
+    context.frame.sstatus |= csr::sstatus_spp;
+}
+
+void enter_guest(VcpuState& vcpu, const PageTable& guest_space, u64 vmid) {
+    if (loaded != &vcpu) {
+        if (loaded) save(*loaded);
+        load(vcpu);
+        csr_write(CSR_HGATP, guest_space.satp(vmid));
+        loaded = &vcpu;
+    }
+    csr_write(CSR_HSTATUS, hstatus_spv | hstatus_spvp | hstatus_vtw | (csr_read(CSR_HSTATUS) & (3ull << 32)));
+    in_guest_mode = true;
+}
+
+void enter_host() {
+    if (!in_guest_mode) return;
+    csr_clear(CSR_HSTATUS, hstatus_spv);
+    in_guest_mode = false;
+}
+
+void forget_vcpu(VcpuState& vcpu) {
+    if (loaded == &vcpu) {
+        loaded = nullptr;
+        csr_write(CSR_HVIP, 0);
+    }
+}
+
+void raise_interrupts(VcpuState& v, u64 bits) {
+    bits &= vs_interrupts;
+    if (loaded == &v)
+        csr_set(CSR_HVIP, bits);
+    else
+        v.hvip |= bits;
+}
+
+void lower_interrupts(VcpuState& v, u64 bits) {
+    bits &= vs_interrupts;
+    if (loaded == &v)
+        csr_clear(CSR_HVIP, bits);
+    else
+        v.hvip &= ~bits;
+}
+
+u64 timer_deadline(VcpuState& v) {
+    if (!sstc_for_guests) return v.timer_deadline;
+    return loaded == &v ? csr_read(CSR_VSTIMECMP) : v.vstimecmp;
+}
+
+bool interrupt_pending(VcpuState& v) {
+    u64 hvip = loaded == &v ? csr_read(CSR_HVIP) : v.hvip;
+    return (hvip & vs_interrupts) || timer::now() >= timer_deadline(v);
+}
+
+void set_guest_timer(VcpuState& v, u64 deadline) {
+    if (sstc_for_guests) {
+        if (loaded == &v)
+            csr_write(CSR_VSTIMECMP, deadline);
+        else
+            v.vstimecmp = deadline;
+        return;
+    }
+    // SBI: setting the timer clears a pending timer interrupt.
+    v.timer_deadline = deadline;
+    lower_interrupts(v, vs_timer);
+}
+
+bool expire_guest_timer(VcpuState& v, u64 now) {
+    if (sstc_for_guests || now < v.timer_deadline) return false;
+    v.timer_deadline = ~0ull;
+    raise_interrupts(v, vs_timer);
+    return true;
+}
+
+void flush_guest_tlb() { asm volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); } // hfence.gvma
+
+} // namespace arch

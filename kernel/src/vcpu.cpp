@@ -1,0 +1,62 @@
+// vCPU bookkeeping (see vcpu.hpp). The list is short: it holds every vCPU of every VM.
+#include <arch/vcpu.hpp>
+#include <kernel/scheduler.hpp>
+#include <kernel/timer.hpp>
+#include <kernel/vcpu.hpp>
+
+namespace kernel::vcpu {
+namespace {
+
+constexpr usize max_vcpus = 64;
+Thread* all[max_vcpus];
+
+void wake(Thread& t) {
+    if (!t.guest.waiting) return;
+    t.guest.waiting = false;
+    scheduler::make_ready(t);
+}
+
+} // namespace
+
+void add(Thread& t) {
+    for (Thread*& slot : all)
+        if (!slot) {
+            slot = &t;
+            return;
+        }
+}
+
+void remove(Thread& t) {
+    for (Thread*& slot : all)
+        if (slot == &t) slot = nullptr;
+}
+
+void wait_for_interrupt(Thread& t) {
+    if (arch::interrupt_pending(t.guest)) return;
+    t.guest.waiting = true;
+    scheduler::remove(t, ThreadState::blocked_wait);
+    timer::wake_at(arch::timer_deadline(t.guest));
+}
+
+void raise(Thread& t, u64 bits) {
+    arch::raise_interrupts(t.guest, bits);
+    if (arch::interrupt_pending(t.guest)) wake(t);
+}
+
+void lower(Thread& t, u64 bits) { arch::lower_interrupts(t.guest, bits); }
+
+u64 on_timer(u64 now) {
+    u64 earliest = ~u64{0};
+    for (Thread* t : all) {
+        if (!t) continue;
+        arch::expire_guest_timer(t->guest, now);
+        if (t->guest.waiting && arch::interrupt_pending(t->guest)) wake(*t);
+        u64 deadline = arch::timer_deadline(t->guest);
+        // Only timers the hart does not raise by itself for a running guest need the host timer.
+        bool needs_host = t->guest.waiting || !arch::guest_timer_in_hardware();
+        if (needs_host && deadline > now && deadline < earliest) earliest = deadline;
+    }
+    return earliest;
+}
+
+} // namespace kernel::vcpu
