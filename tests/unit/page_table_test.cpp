@@ -131,3 +131,25 @@ TEST_F(PageTableTest, ReleaseReturnsEveryTableFrame) {
     user.release();
     EXPECT_EQ(frames.free_frames(), before);
 }
+
+TEST_F(PageTableTest, GuestPhysicalSpaceIsSv39x4) {
+    isok::usize before = frames.free_frames();
+    PageTable guest;
+    ASSERT_TRUE(guest.init(table_frames, to_ptr, PageTable::Kind::guest).ok());
+    // The Sv39x4 root is four frames, aligned to 16 KiB.
+    EXPECT_EQ(before - frames.free_frames(), 4u);
+    EXPECT_TRUE(guest.root().is_aligned(16 * isok::KiB));
+    // Guest RAM is RAM: the guest's own tables decide W^X, so RWX is allowed here.
+    ASSERT_TRUE(guest.map(VirtAddr(0x80000000), PhysAddr(0x80200000), 0x200000,
+                          pte::read | pte::write | pte::exec | pte::user).ok());
+    EXPECT_EQ(guest.translate(VirtAddr(0x80001234))->raw(), 0x80201234u);
+    // Guest-physical addresses reach 2^41, beyond Sv39's 2^38, and no further.
+    EXPECT_TRUE(guest.map(VirtAddr(0x1ff'ffff'f000), PhysAddr(0x90000000), 0x1000, pte::read | pte::user).ok());
+    EXPECT_EQ(guest.map(VirtAddr(0x200'0000'0000), PhysAddr(0x90000000), 0x1000, pte::read | pte::user).error(),
+              MapError::OutOfRange);
+    // What the guest was not given does not translate.
+    EXPECT_FALSE(guest.translate(VirtAddr(0x10000000)).ok());
+    EXPECT_EQ(guest.satp(3) >> 60, 8u);
+    guest.release();
+    EXPECT_EQ(frames.free_frames(), before);
+}
