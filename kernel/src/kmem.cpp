@@ -13,6 +13,8 @@ constexpr usize classes = frame_size / granule;
 struct FreeObject {
     FreeObject* next;
 };
+// A free slot's link must not overwrite the generation of the object that was there.
+static_assert(__builtin_offsetof(KernelObject, generation) >= sizeof(FreeObject));
 
 FrameAllocator* allocator = nullptr;
 FreeObject* free_lists[classes + 1];
@@ -36,6 +38,8 @@ bool refill(usize cls) {
 } // namespace
 
 void init(FrameAllocator& frames) { allocator = &frames; }
+
+usize slot_size(usize size) { return class_of(size) * granule; }
 
 FrameAllocator& frames() { return *allocator; }
 

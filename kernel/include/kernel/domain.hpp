@@ -62,7 +62,7 @@ private:
 // Makes a kernel object for `payer`, charged to its budget. The generation carried
 // over from the memory's previous occupant is advanced, never reset.
 template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
-    u64 cost = sizeof(T);
+    u64 cost = kmem::slot_size(sizeof(T));
     if (!payer.charge(cost)) return isok::fail(Error::no_budget);
     void* memory = kmem::take(sizeof(T));
     if (!memory) {

@@ -13,6 +13,8 @@ FrameAllocator& frames();
 
 // Storage for one object of `size` bytes (at most a page), or null when out of frames.
 void* take(usize size);
+// What an object of `size` bytes really occupies (its slab slot), and so what it costs.
+usize slot_size(usize size);
 void give(void* object, usize size);
 
 } // namespace kernel::kmem
