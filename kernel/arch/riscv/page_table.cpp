@@ -54,7 +54,6 @@ u64 PageTable::vpn(VirtAddr va, unsigned level) const {
 bool PageTable::in_range(u64 va) const { return kind_ == Kind::guest ? va < guest_space : canonical_sv39(va); }
 
 isok::Status<MapError> PageTable::init(TableFrames& frames, kernel::PhysToPtr to_ptr, Kind kind) {
-    frames_ = &frames;
     to_ptr_ = to_ptr;
     kind_ = kind;
     // The Sv39x4 root is four pages, aligned to its size.
@@ -62,6 +61,7 @@ isok::Status<MapError> PageTable::init(TableFrames& frames, kernel::PhysToPtr to
     auto root = frames.take(root_pages, root_pages * page_size);
     if (!root) return isok::fail(root.error());
     root_ = *root;
+    frames_ = &frames; // only now is there a root for release() to give back
     __builtin_memset(table(root_), 0, root_pages * page_size);
     return {};
 }
