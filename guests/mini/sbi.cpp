@@ -1,0 +1,93 @@
+// SBI calls (a7 = extension, a6 = function, result in a0/a1) and the BASE/TIME checks.
+#include "sbi.hpp"
+
+#include "console.hpp"
+#include "csr.hpp"
+
+namespace mini::sbi {
+namespace {
+
+constexpr u64 unknown_ext = 0x08A5A5A5; // in the experimental range, implemented by nobody we know
+
+const char* implementation_name(u64 id) {
+    constexpr const char* names[] = {"BBL", "OpenSBI", "Xvisor", "KVM", "RustSBI", "Diosix", "Coffer", "Xen"};
+    return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
+}
+
+const char* yes_no(bool b) { return b ? "yes" : "no"; }
+
+} // namespace
+
+Ret call(u64 ext, u64 fid, u64 a0, u64 a1, u64 a2) {
+    register u64 r0 asm("a0") = a0;
+    register u64 r1 asm("a1") = a1;
+    register u64 r2 asm("a2") = a2;
+    register u64 r6 asm("a6") = fid;
+    register u64 r7 asm("a7") = ext;
+    asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+    return {i64(r0), r1};
+}
+
+bool probe(u64 extension) {
+    Ret r = call(ext::base, 3, extension);
+    return r.error == 0 && r.value != 0;
+}
+
+void legacy_putchar(char c) { call(ext::legacy_putchar, 0, u64(isok::u8(c))); }
+
+Ret console_write(const char* text, u64 length) { return call(ext::dbcn, 0, length, u64(text), 0); }
+
+void set_timer(u64 deadline) { call(ext::time, 0, deadline); }
+
+void shutdown(bool failure) {
+    call(ext::srst, 0, 0, failure ? 1 : 0);
+    for (;;) csr::wait_for_interrupt();
+}
+
+bool check_base(u64 hart) {
+    u64 spec = call(ext::base, 0).value;
+    u64 major = spec >> 24 & 0x7f, minor = spec & 0xffffff;
+    u64 impl = call(ext::base, 1).value, impl_version = call(ext::base, 2).value;
+    bool time = probe(ext::time), srst = probe(ext::srst), hsm = probe(ext::hsm), dbcn = probe(ext::dbcn);
+    console::line("sbi: spec %lu.%lu, implementation %lu (%s) version 0x%lx; TIME %s, SRST %s, HSM %s, DBCN %s", major,
+                  minor, impl, implementation_name(impl), impl_version, yes_no(time), yes_no(srst), yes_no(hsm),
+                  yes_no(dbcn));
+    if (major == 0 && minor < 2) return console::fail("sbi base", "spec %lu.%lu has no probe_extension", major, minor);
+    if (!time || !srst) return console::fail("sbi base", "TIME and SRST are required");
+    if (probe(unknown_ext))
+        return console::fail("sbi base", "probe of unknown extension 0x%lx says present", unknown_ext);
+    Ret unknown = call(unknown_ext, 0);
+    if (unknown.error != err_not_supported)
+        return console::fail("sbi base", "call to unknown extension gave error %ld, not %ld", unknown.error,
+                             err_not_supported);
+    if (hsm) {
+        Ret status = call(ext::hsm, 2, hart);
+        if (status.error != 0 || status.value != 0)
+            return console::fail("sbi base", "HSM says hart %lu is in state %lu (error %ld), not started", hart,
+                                 status.value, status.error);
+    }
+    return console::pass("sbi base");
+}
+
+bool check_time(u64 timebase_hz) {
+    u64 lead = timebase_hz / 1000, patience = timebase_hz / 10; // 1 ms ahead, wait up to 100 ms
+    csr::set_sie(csr::sie_stie);                                // pending is visible, never taken: SIE is 0
+    u64 start = csr::read_time(), deadline = start + lead;
+    set_timer(deadline);
+    bool early = csr::read_sip() & csr::sie_stie;
+    u64 now = csr::read_time();
+    while (!(csr::read_sip() & csr::sie_stie) && now < deadline + patience) now = csr::read_time();
+    bool raised = csr::read_sip() & csr::sie_stie;
+    set_timer(~u64(0));
+    bool cleared = !(csr::read_sip() & csr::sie_stie);
+    csr::clear_sie(csr::sie_stie);
+    console::line("sbi: set_timer(now + %lu) raised STIP after %lu timebase ticks; a far deadline %s it", lead,
+                  now - start, cleared ? "clears" : "does not clear");
+    if (early) return console::fail("sbi time", "STIP was set before the deadline");
+    if (!raised) return console::fail("sbi time", "no STIP within %lu timebase ticks of the deadline", patience);
+    if (now < deadline) return console::fail("sbi time", "STIP came %lu ticks early", deadline - now);
+    if (!cleared) return console::fail("sbi time", "set_timer(far future) left STIP pending");
+    return console::pass("sbi time");
+}
+
+} // namespace mini::sbi
