@@ -30,6 +30,7 @@ Error check_message(Thread& sender, u64 info) {
 // Copies up to `count` capabilities named in the sender's buffer into the empty slots
 // the receiver offered; stops at the first that cannot go. Returns how many went.
 u64 transfer_caps(Thread& from, Thread& to, u64 count) {
+    if (count == 0) return 0;
     IpcBuffer* out = buffer_of(from, false);
     IpcBuffer* in = buffer_of(to, true);
     if (!out || !in) return 0;
@@ -111,14 +112,6 @@ void drop_caller(Thread& callee) {
     scheduler::make_ready(*c);
 }
 
-// After a rendezvous, the sender either waits for the reply or goes on.
-Error after_send(Thread& sender, Thread& receiver, bool call) {
-    if (!call) return Error::ok;
-    link_call(sender, receiver);
-    scheduler::remove(sender, ThreadState::blocked_reply);
-    return blocked;
-}
-
 Error send_or_queue(Thread& sender, Endpoint& ep, const Message& m, bool call) {
     Thread* r = ep.receivers.pop_front();
     if (!r) {
@@ -132,8 +125,13 @@ Error send_or_queue(Thread& sender, Endpoint& ep, const Message& m, bool call) {
     }
     r->endpoint = nullptr;
     deliver(sender, *r, m);
-    scheduler::make_ready(*r);
-    return after_send(sender, *r, call);
+    if (!call) {
+        scheduler::make_ready(*r);
+        return Error::ok;
+    }
+    link_call(sender, *r);
+    scheduler::hand_over(sender, ThreadState::blocked_reply, *r);
+    return blocked;
 }
 
 } // namespace
@@ -170,6 +168,23 @@ Error ipc_receive(Thread& receiver, Endpoint& ep) {
         scheduler::make_ready(*s);
     }
     return Error::ok;
+}
+
+Error ipc_reply_receive(Thread& server, Endpoint& ep) {
+    Thread* c = server.caller;
+    // The common server loop: answer the caller and wait for the next one, who is not
+    // there yet. The caller runs next directly.
+    if (c && !c->in_exception && ep.senders.empty() && check_message(server, server.frame().a(R::info)) == Error::ok) {
+        server.caller = nullptr;
+        c->callee = nullptr;
+        deliver(server, *c, message_in_registers(server, 0, true));
+        server.endpoint = &ep;
+        scheduler::hand_over(server, ThreadState::blocked_receive, *c);
+        ep.receivers.push_back(server);
+        return blocked;
+    }
+    if (Error e = ipc_reply(server); e != Error::ok && e != Error::no_reply) return e;
+    return ipc_receive(server, ep);
 }
 
 Error ipc_reply(Thread& replier) {

@@ -91,7 +91,30 @@ void remove(Thread& t, ThreadState new_state) {
     }
 }
 
+void hand_over(Thread& from, ThreadState state, Thread& to) {
+    KERNEL_ASSERT(to.queue == nullptr);
+    if (running == &from && int(to.priority) >= highest_ready()) {
+        // The common IPC case: no queue is touched, the receiver simply runs next.
+        from.state = state;
+        to.state = ThreadState::running;
+        running = &to;
+        return;
+    }
+    remove(from, state);
+    make_ready(to);
+}
+
 void yield(Thread& t) { t.slice_left = 0; }
+
+bool may_run_next(const Thread& t) { return int(t.priority) >= highest_ready(); }
+
+void switch_now(Thread& from, ThreadState state, Thread& to) {
+    from.state = state;
+    to.state = ThreadState::running;
+    running = &to;
+    switch_to(to);
+    arch::return_to_user(to.context);
+}
 
 void set_priority(Thread& t, isok::u8 priority) {
     bool queued = t.state == ThreadState::ready;

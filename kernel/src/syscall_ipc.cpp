@@ -32,8 +32,7 @@ Error sys_reply_receive(Thread& t, arch::TrapFrame& f) {
     // Check the endpoint first so a bad slot does not leave the reply half done.
     auto ep = t.domain->caps.find<Endpoint>(f.a(0), rights::read);
     if (!ep) return ep.error();
-    if (Error e = ipc_reply(t); e != Error::ok && e != Error::no_reply) return e;
-    return ipc_receive(t, **ep);
+    return ipc_reply_receive(t, **ep);
 }
 
 Error sys_signal(Thread& t, arch::TrapFrame& f) {

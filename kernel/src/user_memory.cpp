@@ -7,11 +7,10 @@ namespace kernel {
 isok::u8* user_page(Domain& domain, u64 address, bool write) {
     if (address >= isok::abi::user_space_end) return nullptr;
     isok::VirtAddr page(isok::align_down(address, frame_size));
-    u64 perms = domain.space.permissions(page);
-    if (!(perms & arch::pte::user) || !(perms & arch::pte::read)) return nullptr;
+    u64 perms = 0;
+    auto pa = domain.space.lookup(page, perms);
+    if (!pa || !(perms & arch::pte::user) || !(perms & arch::pte::read)) return nullptr;
     if (write && !(perms & arch::pte::write)) return nullptr;
-    auto pa = domain.space.translate(page);
-    if (!pa) return nullptr;
     return static_cast<isok::u8*>(arch::phys_to_virt(*pa));
 }
 

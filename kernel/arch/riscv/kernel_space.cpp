@@ -70,8 +70,9 @@ isok::Status<MapError> build_kernel_space(const kernel::Platform& platform, kern
     return {};
 }
 
+// Page-table writes are ordered before the walk by the fence after the satp write
+// (every mapping change also fences on its own).
 void activate(const PageTable& space) {
-    asm volatile("sfence.vma" ::: "memory");
     csr_write(satp, space.satp());
     asm volatile("sfence.vma" ::: "memory");
 }

@@ -170,6 +170,14 @@ isok::Result<PhysAddr, MapError> PageTable::translate(VirtAddr va) const {
     return pte_address(*e) + (va.raw() & (level_size(level) - 1));
 }
 
+isok::Result<PhysAddr, MapError> PageTable::lookup(VirtAddr va, u64& perms) const {
+    unsigned level;
+    const u64* e = leaf(va, level);
+    if (!e) return isok::fail(MapError::OutOfRange);
+    perms = *e & (pte::read | pte::write | pte::exec | pte::user | pte::global);
+    return pte_address(*e) + (va.raw() & (level_size(level) - 1));
+}
+
 u64 PageTable::permissions(VirtAddr va) const {
     unsigned level;
     const u64* e = leaf(va, level);

@@ -5,6 +5,7 @@
 #include <arch/interrupt.hpp>
 #include <arch/vm_exit.hpp>
 #include <kernel/exception.hpp>
+#include <kernel/fastpath.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
 
@@ -20,6 +21,7 @@ extern "C" [[noreturn]] void trap_from_user(arch::TrapFrame* frame) {
         kernel::scheduler::exit_to_user();
     }
     isok::u64 cause = frame->scause;
+    if (cause == cause_user_ecall && kernel::fastpath::applies(frame->a(7))) kernel::fastpath::try_ipc(t);
     if (cause & arch::csr::scause_interrupt)
         arch::interrupt::handle(cause & ~arch::csr::scause_interrupt);
     else if (cause == cause_user_ecall)

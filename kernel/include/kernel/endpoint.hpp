@@ -24,6 +24,8 @@ struct MessageRegisters {
 Error ipc_send(Thread& sender, const Capability& cap, bool call);
 Error ipc_receive(Thread& receiver, Endpoint& endpoint);
 Error ipc_reply(Thread& replier);
+// Reply to the caller (if any) and receive the next message, as one operation.
+Error ipc_reply_receive(Thread& server, Endpoint& endpoint);
 
 // Exceptions use the same rendezvous: the faulting thread calls its handler with a
 // message the kernel wrote (see exception.cpp).

@@ -9,7 +9,14 @@ Thread* current();
 void make_ready(Thread& t);
 // Takes a thread off the ready queue (or off the CPU) into a blocked or dead state.
 void remove(Thread& t, ThreadState new_state);
+// The running thread `from` blocks in `state` and `to`, just made runnable by IPC, runs
+// next unless a thread of higher priority is ready: a direct switch, no queue touched.
+void hand_over(Thread& from, ThreadState state, Thread& to);
 void yield(Thread& t);
+// True when t, woken by IPC, would run next: nothing of higher priority is ready.
+bool may_run_next(const Thread& t);
+// The running thread `from` blocks in `state` and `to` runs at once (the IPC fast path).
+[[noreturn]] void switch_now(Thread& from, ThreadState state, Thread& to);
 void set_priority(Thread& t, isok::u8 priority);
 void tick();
 // Called on every entry from user mode: keeps a thread's FPU registers before anyone

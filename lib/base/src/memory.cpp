@@ -6,9 +6,13 @@ using isok::usize;
 
 extern "C" {
 
+// Word at a time when both sides are 8-byte aligned: IPC copies message words this way.
 void* memcpy(void* dst, const void* src, usize n) {
     auto* d = static_cast<u8*>(dst);
     auto* s = static_cast<const u8*>(src);
+    if (((isok::uptr(d) | isok::uptr(s)) & 7) == 0) {
+        for (; n >= 8; n -= 8, d += 8, s += 8) *reinterpret_cast<isok::u64*>(d) = *reinterpret_cast<const isok::u64*>(s);
+    }
     while (n--) *d++ = *s++;
     return dst;
 }

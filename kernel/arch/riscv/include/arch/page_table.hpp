@@ -73,6 +73,8 @@ public:
     isok::Result<PhysAddr, MapError> translate(VirtAddr va) const;
     // The leaf PTE's permission bits for va (0 when unmapped).
     u64 permissions(VirtAddr va) const;
+    // Both at once, with one walk: the translation of va and its permission bits.
+    isok::Result<PhysAddr, MapError> lookup(VirtAddr va, u64& perms) const;
 
     PhysAddr root() const { return root_; }
     u64 satp(u64 asid = 0) const;

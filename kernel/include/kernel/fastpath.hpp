@@ -1,0 +1,17 @@
+// The IPC fast path: call and reply_receive in their common case — short message,
+// partner waiting, nothing of higher priority ready — as one straight line from the
+// trap to the partner's registers. Anything unusual returns to the ordinary path,
+// which handles every case correctly.
+#pragma once
+#include <kernel/thread.hpp>
+
+namespace kernel::fastpath {
+
+inline bool applies(u64 syscall) {
+    return syscall == u64(isok::abi::Syscall::call) || syscall == u64(isok::abi::Syscall::reply_receive);
+}
+
+// Does not return when it handled the system call.
+void try_ipc(Thread& caller);
+
+} // namespace kernel::fastpath

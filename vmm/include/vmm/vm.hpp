@@ -1,0 +1,101 @@
+// One virtual machine as its VMM sees it: guest RAM, the harts, the emulated devices on
+// their bus, and the answer to every VM exit. The kernel is reached only through
+// VcpuControl, so all of this runs in host unit tests too; main.cpp adds the IPC loop.
+#pragma once
+#include <isok/abi.hpp>
+#include <isok/types.hpp>
+#include <vmm/boot.hpp>
+#include <vmm/bus.hpp>
+#include <vmm/console.hpp>
+#include <vmm/guest_memory.hpp>
+#include <vmm/vcpu.hpp>
+#include <vmm/virtio_console.hpp>
+#include <vmm/virtio_mmio.hpp>
+#include <vmm/vplic.hpp>
+#include <vmm/vuart.hpp>
+
+namespace isok::vmm {
+
+// A VM exit as the kernel sends it (abi::vm_exit): words 0..13.
+struct Exit {
+    u64 word[abi::vm_exit::length] = {};
+
+    u64 cause() const { return word[abi::vm_exit::cause]; }
+    u64 pc() const { return word[abi::vm_exit::pc]; }
+    u64 address() const { return word[abi::vm_exit::address]; }
+    u64 instruction() const { return word[abi::vm_exit::instruction]; }
+    u64 access() const { return word[abi::vm_exit::access]; }
+    u64 value() const { return word[abi::vm_exit::value]; }
+    u64 a(u32 i) const { return i < 8 ? word[abi::vm_exit::guest_a0 + i] : 0; }
+};
+
+// The answer: a reply (words 0..3 as abi::ExceptionReply describes), or none when the
+// vCPU was stopped instead and nobody waits for one.
+struct ExitReply {
+    bool send = true;
+    abi::ExceptionReply action = abi::ExceptionReply::emulated;
+    u64 pc = 0;     // word 1 (resume)
+    u64 value0 = 0; // word 2: a load's value, or the guest's a0 after an SBI call
+    u64 value1 = 0; // word 3: the guest's a1 after an SBI call
+};
+
+struct VmSetup {
+    const char* name = "";
+    usize name_max = 0;
+    u32 vcpus = 1;
+    u64 devices = 0; // as configured; the VM gets those the VMM emulates
+    GuestMemory ram;
+    ConsoleOutput output = nullptr;
+    void* output_context = nullptr;
+};
+
+class Vm {
+public:
+    Vm(const VmSetup& setup, VcpuControl& vcpus);
+
+    // Starts the boot hart: pc = entry, a0 = hart id 0, a1 = the device tree.
+    bool boot(const BootPlan& plan);
+    ExitReply handle_exit(u32 vcpu, const Exit& exit);
+
+    // The VM has ended (powered off, or stopped for something the VMM cannot emulate):
+    // every vCPU is stopped and the VMM has nothing left to do.
+    bool halted() const { return halted_; }
+
+    GuestConsole& console() { return console_; }
+    Harts& harts() { return harts_; }
+    u64 devices() const { return devices_; }
+    VPlic& plic() { return plic_; }
+    VUart& uart() { return uart_; }
+    VirtioMmio& virtio_console() { return virtio_console_mmio_; }
+
+private:
+    using Handler = ExitReply (Vm::*)(u32 vcpu, const Exit& exit);
+    struct Route {
+        u64 cause;
+        Handler handler;
+    };
+    static const Route routes[];
+
+    ExitReply sbi_call(u32 vcpu, const Exit& exit);
+    ExitReply mmio_load(u32 vcpu, const Exit& exit);
+    ExitReply mmio_store(u32 vcpu, const Exit& exit);
+    ExitReply fetch_fault(u32 vcpu, const Exit& exit);
+    ExitReply virtual_instruction(u32 vcpu, const Exit& exit);
+    ExitReply unknown(u32 vcpu, const Exit& exit);
+    ExitReply halt(u32 vcpu, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+    void report_device_errors();
+
+    GuestMemory ram_;
+    GuestConsole console_;
+    VcpuControl& vcpus_;
+    Harts harts_;
+    u64 devices_;
+    VPlic plic_;
+    VUart uart_;
+    VirtioConsole virtio_console_;
+    VirtioMmio virtio_console_mmio_;
+    Bus bus_;
+    bool halted_ = false;
+};
+
+} // namespace isok::vmm

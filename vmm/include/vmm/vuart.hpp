@@ -1,0 +1,55 @@
+// The guest's serial port: an emulated ns16550a (8 byte-wide registers, reg-shift 0),
+// the twin of the UART driver in the kernel. Transmission is instantaneous: the
+// transmitter is always empty, so THRE and TEMT always read 1.
+#pragma once
+#include <isok/types.hpp>
+#include <vmm/bus.hpp>
+#include <vmm/console.hpp>
+#include <vmm/vplic.hpp>
+
+namespace isok::vmm {
+
+class VUart final : public MmioDevice {
+public:
+    static constexpr usize fifo_bytes = 16;
+
+    // Register offsets (DLAB selects the divisor latch at 0 and 1).
+    enum Reg : u64 { rbr_thr_dll = 0, ier_dlm = 1, iir_fcr = 2, lcr = 3, mcr = 4, lsr = 5, msr = 6, scr = 7 };
+    // Bits used by the model and the tests.
+    static constexpr u8 ier_rx = 1 << 0, ier_thre = 1 << 1, ier_line = 1 << 2;
+    static constexpr u8 iir_none = 0x01, iir_line = 0x06, iir_rx = 0x04, iir_thre = 0x02, iir_fifo = 0xc0;
+    static constexpr u8 lsr_dr = 1 << 0, lsr_oe = 1 << 1, lsr_thre = 1 << 5, lsr_temt = 1 << 6;
+    static constexpr u8 lcr_dlab = 1 << 7, mcr_loop = 1 << 4, fcr_enable = 1 << 0, fcr_clear_rx = 1 << 1;
+
+    VUart(GuestConsole& console, IrqLine irq) : console_(console), irq_(irq) {}
+
+    bool read(u64 offset, u32 width, u64& value) override;
+    bool write(u64 offset, u32 width, u64 value) override;
+
+    // A byte from the outside world for the guest to read (dropped, with an overrun
+    // reported in LSR, when the receive FIFO is full).
+    void receive(u8 byte);
+    bool irq_level() const { return interrupt_id() != iir_none; }
+
+private:
+    u8 interrupt_id() const;
+    u8 read_rbr();
+    u8 read_iir();
+    u8 read_lsr();
+    u8 read_msr() const;
+    void write_thr(u8 byte);
+    void write_ier(u8 value);
+    void write_fcr(u8 value);
+    void update_irq() { irq_.set(irq_level()); }
+
+    GuestConsole& console_;
+    IrqLine irq_;
+    u8 ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
+    bool fifo_enabled_ = false;
+    bool overrun_ = false;
+    bool thre_interrupt_ = false; // "THR empty" reported until IIR is read or THR written
+    u8 fifo_[fifo_bytes] = {};
+    usize fifo_head_ = 0, fifo_count_ = 0;
+};
+
+} // namespace isok::vmm

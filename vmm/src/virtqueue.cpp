@@ -1,0 +1,173 @@
+// Split virtqueue, device side (virtio 1.1, 2.6). Ring layout, all little-endian:
+//   descriptor table  16 bytes each: addr u64, len u32, flags u16, next u16
+//   available ring    flags u16, idx u16, ring[size] u16, used_event u16
+//   used ring         flags u16, idx u16, ring[size] {id u32, len u32}, avail_event u16
+#include <vmm/virtqueue.hpp>
+
+namespace isok::vmm {
+namespace {
+
+constexpr u16 desc_f_next = 1;
+constexpr u16 desc_f_write = 2;
+constexpr u16 desc_f_indirect = 4;
+constexpr u16 avail_f_no_interrupt = 1;
+
+struct Descriptor {
+    u64 address;
+    u32 length;
+    u16 flags;
+    u16 next;
+};
+static_assert(sizeof(Descriptor) == 16);
+
+u64 avail_bytes(u32 size) { return 6 + 2 * u64(size); }
+u64 used_bytes(u32 size) { return 6 + 8 * u64(size); }
+
+// Indices are shared with a guest running on other harts: read them with acquire (the
+// ring entries they cover are read after), publish them with release.
+bool load_index(const GuestMemory& ram, u64 address, u16& out) {
+    u8* p = ram.at(address, 2);
+    if (!p) return false;
+    out = __atomic_load_n(reinterpret_cast<u16*>(p), __ATOMIC_ACQUIRE);
+    return true;
+}
+
+} // namespace
+
+const char* describe(QueueError e) {
+    switch (e) {
+    case QueueError::bad_layout: return "queue layout outside guest RAM or misaligned";
+    case QueueError::bad_avail_index: return "available index runs ahead of the queue";
+    case QueueError::bad_index: return "descriptor index outside the table";
+    case QueueError::out_of_bounds: return "buffer outside guest RAM";
+    case QueueError::loop: return "descriptor chain loops";
+    case QueueError::too_long: return "descriptor chain too long";
+    case QueueError::bad_order: return "readable descriptor after a writable one";
+    case QueueError::indirect: return "indirect descriptor not negotiated";
+    case QueueError::unreadable: return "ring not accessible";
+    }
+    return "queue error";
+}
+
+u64 Chain::readable_bytes() const {
+    u64 n = 0;
+    for (usize i = 0; i < count; ++i)
+        if (!segment[i].writable) n += segment[i].length;
+    return n;
+}
+
+u64 Chain::writable_bytes() const {
+    u64 n = 0;
+    for (usize i = 0; i < count; ++i)
+        if (segment[i].writable) n += segment[i].length;
+    return n;
+}
+
+u64 Chain::read(const GuestMemory& ram, u64 offset, void* out, u64 length) const {
+    u64 done = 0;
+    for (usize i = 0; i < count && done < length; ++i) {
+        const Segment& s = segment[i];
+        if (s.writable) continue;
+        if (offset >= s.length) {
+            offset -= s.length;
+            continue;
+        }
+        u64 n = min(u64(s.length) - offset, length - done);
+        if (!ram.read(s.address + offset, static_cast<u8*>(out) + done, n)) break;
+        done += n;
+        offset = 0;
+    }
+    return done;
+}
+
+u64 Chain::write(const GuestMemory& ram, u64 offset, const void* data, u64 length) const {
+    u64 done = 0;
+    for (usize i = 0; i < count && done < length; ++i) {
+        const Segment& s = segment[i];
+        if (!s.writable) continue;
+        if (offset >= s.length) {
+            offset -= s.length;
+            continue;
+        }
+        u64 n = min(u64(s.length) - offset, length - done);
+        if (!ram.write(s.address + offset, static_cast<const u8*>(data) + done, n)) break;
+        done += n;
+        offset = 0;
+    }
+    return done;
+}
+
+void Virtqueue::reset() { *this = Virtqueue(); }
+
+Status<QueueError> Virtqueue::check_layout(const GuestMemory& ram) const {
+    if (size == 0 || size > max_size || !is_power_of_two(size)) return fail(QueueError::bad_layout);
+    // Alignments from virtio 1.1, 2.6 ("Virtqueue Part Alignment").
+    if (!is_aligned(desc, 16) || !is_aligned(driver, 2) || !is_aligned(device, 4)) return fail(QueueError::bad_layout);
+    if (!ram.contains(desc, 16 * u64(size)) || !ram.contains(driver, avail_bytes(size)) ||
+        !ram.contains(device, used_bytes(size)))
+        return fail(QueueError::bad_layout);
+    return {};
+}
+
+Status<QueueError> Virtqueue::read_chain(const GuestMemory& ram, u16 head, Chain& chain) const {
+    u64 visited[max_size / 64] = {};
+    bool seen_writable = false;
+    chain.head = head;
+    chain.count = 0;
+    for (u32 index = head;;) {
+        if (index >= size) return fail(QueueError::bad_index);
+        u64& word = visited[index / 64];
+        u64 bit = u64(1) << (index % 64);
+        if (word & bit) return fail(QueueError::loop);
+        word |= bit;
+        if (chain.count == Chain::max_segments) return fail(QueueError::too_long);
+        Descriptor d;
+        if (!ram.read(desc + 16 * u64(index), &d, sizeof d)) return fail(QueueError::unreadable);
+        if (d.flags & desc_f_indirect) return fail(QueueError::indirect);
+        bool writable = d.flags & desc_f_write;
+        // Spec 2.6.4.2: device-writable descriptors come after every device-readable one.
+        if (!writable && seen_writable) return fail(QueueError::bad_order);
+        seen_writable |= writable;
+        if (!ram.contains(d.address, d.length)) return fail(QueueError::out_of_bounds);
+        chain.segment[chain.count++] = {d.address, d.length, writable};
+        if (!(d.flags & desc_f_next)) return {};
+        index = d.next;
+    }
+}
+
+Result<bool, QueueError> Virtqueue::pop(const GuestMemory& ram, Chain& chain) {
+    if (!ready) return false;
+    u16 avail_idx;
+    if (!load_index(ram, driver + 2, avail_idx)) return fail(QueueError::unreadable);
+    u16 waiting = u16(avail_idx - last_avail_);
+    if (waiting == 0) return false;
+    if (waiting > size) return fail(QueueError::bad_avail_index);
+    u16 head;
+    if (!ram.load(driver + 4 + 2 * u64(last_avail_ % size), head)) return fail(QueueError::unreadable);
+    if (auto s = read_chain(ram, head, chain); !s) return fail(s.error());
+    ++last_avail_;
+    return true;
+}
+
+Status<QueueError> Virtqueue::push(const GuestMemory& ram, u16 head, u32 written) {
+    if (!ready || head >= size) return fail(QueueError::bad_index);
+    u64 element = device + 4 + 8 * u64(used_idx_ % size);
+    if (!ram.store<u32>(element, head) || !ram.store<u32>(element + 4, written)) return fail(QueueError::unreadable);
+    u8* idx = ram.at(device + 2, 2);
+    if (!idx) return fail(QueueError::unreadable);
+    ++used_idx_;
+    // The element must be visible before the index that hands it to the driver.
+    __atomic_store_n(reinterpret_cast<u16*>(idx), used_idx_, __ATOMIC_RELEASE);
+    return {};
+}
+
+bool Virtqueue::wants_interrupt(const GuestMemory& ram) const {
+    // Full fence: the used index store above must be ordered before the flags load, or
+    // a driver that just cleared NO_INTERRUPT could miss its wake-up.
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    u16 flags = 0;
+    if (!ram.load(driver, flags)) return true;
+    return !(flags & avail_f_no_interrupt);
+}
+
+} // namespace isok::vmm

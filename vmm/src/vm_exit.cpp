@@ -1,0 +1,103 @@
+// VM exits the kernel hands to the VMM, dispatched by cause. Every exit ends in one of:
+//   emulated  the VMM did what the instruction asked (SBI call, MMIO load or store);
+//   none      the vCPU was stopped (HSM hart_stop) and waits for no reply;
+//   kill      the VM ends (SRST, or an exit nothing here can emulate): the other vCPUs
+//             are stopped and the calling one is killed by the reply.
+#include <vmm/sbi.hpp>
+#include <vmm/vm.hpp>
+
+namespace isok::vmm {
+namespace {
+
+ExitReply emulated(u64 value0, u64 value1 = 0) { return {true, abi::ExceptionReply::emulated, 0, value0, value1}; }
+
+} // namespace
+
+const Vm::Route Vm::routes[] = {
+    {abi::vm_exit::cause_sbi_call, &Vm::sbi_call},
+    {abi::vm_exit::cause_load_guest_fault, &Vm::mmio_load},
+    {abi::vm_exit::cause_store_guest_fault, &Vm::mmio_store},
+    {abi::vm_exit::cause_fetch_guest_fault, &Vm::fetch_fault},
+    {abi::vm_exit::cause_virtual_instruction, &Vm::virtual_instruction},
+};
+
+ExitReply Vm::handle_exit(u32 vcpu, const Exit& exit) {
+    if (halted_) return {true, abi::ExceptionReply::kill};
+    if (vcpu >= harts_.count) return {false}; // not one of ours: leave it unanswered
+    for (const Route& r : routes)
+        if (r.cause == exit.cause()) return (this->*r.handler)(vcpu, exit);
+    return unknown(vcpu, exit);
+}
+
+ExitReply Vm::sbi_call(u32 vcpu, const Exit& exit) {
+    SbiCall call{exit.a(7), exit.a(6), {exit.a(0), exit.a(1), exit.a(2), exit.a(3), exit.a(4), exit.a(5)}};
+    SbiEnv env{vcpu, harts_, ram_, console_, vcpus_};
+    SbiResult r = sbi_dispatch(env, call);
+    switch (r.flow) {
+    case SbiFlow::resume: return emulated(u64(r.error), r.value);
+    case SbiFlow::legacy: return emulated(r.value, exit.a(1));
+    case SbiFlow::stop_hart: return {false};
+    case SbiFlow::power_off: {
+        bool failure = call.extension == sbi::ext_srst && call.arg[1] == 1; // reason: system failure
+        if (r.value != sbi::reset_shutdown)
+            return halt(vcpu, "powered off (reboot requested; a VM does not reboot yet)");
+        return failure ? halt(vcpu, "powered off (system failure)") : halt(vcpu, "powered off");
+    }
+    }
+    return halt(vcpu, "vmm: bad SBI flow");
+}
+
+// Loads and stores outside guest RAM are MMIO. A register that refuses the access reads
+// as zero and ignores the write; an address with no device behind it ends the VM, since
+// the VMM cannot hand the guest the access fault real hardware would raise.
+ExitReply Vm::mmio_load(u32 vcpu, const Exit& exit) {
+    u64 access = exit.access();
+    if (!access) return halt(vcpu, "vmm: vcpu%u: undecodable load at pc %lx; VM stopped", vcpu, exit.pc());
+    u64 value = 0;
+    BusResult r = bus_.read(exit.address(), u32(abi::vm_exit::access_width(access)), value);
+    if (r == BusResult::unmapped)
+        return halt(vcpu, "vmm: vcpu%u: load from %lx (pc %lx): no device there; VM stopped", vcpu, exit.address(),
+                    exit.pc());
+    report_device_errors();
+    return emulated(value);
+}
+
+ExitReply Vm::mmio_store(u32 vcpu, const Exit& exit) {
+    u64 access = exit.access();
+    if (!access) return halt(vcpu, "vmm: vcpu%u: undecodable store at pc %lx; VM stopped", vcpu, exit.pc());
+    BusResult r = bus_.write(exit.address(), u32(abi::vm_exit::access_width(access)), exit.value());
+    if (r == BusResult::unmapped)
+        return halt(vcpu, "vmm: vcpu%u: store to %lx (pc %lx): no device there; VM stopped", vcpu, exit.address(),
+                    exit.pc());
+    report_device_errors();
+    return emulated(0);
+}
+
+ExitReply Vm::fetch_fault(u32 vcpu, const Exit& exit) {
+    return halt(vcpu, "vmm: vcpu%u: instruction fetch from %lx outside RAM; VM stopped", vcpu, exit.address());
+}
+
+ExitReply Vm::virtual_instruction(u32 vcpu, const Exit& exit) {
+    return halt(vcpu, "vmm: vcpu%u: instruction %lx at pc %lx not virtualised; VM stopped", vcpu, exit.instruction(),
+                exit.pc());
+}
+
+ExitReply Vm::unknown(u32 vcpu, const Exit& exit) {
+    return halt(vcpu, "vmm: vcpu%u: exit cause %lu at pc %lx; VM stopped", vcpu, exit.cause(), exit.pc());
+}
+
+ExitReply Vm::halt(u32 vcpu, const char* fmt, ...) {
+    __builtin_va_list args;
+    __builtin_va_start(args, fmt);
+    console_.vmessage(fmt, args);
+    __builtin_va_end(args);
+    // The calling vCPU is killed by the reply; the others are taken off the CPU.
+    for (u32 h = 0; h < harts_.count; ++h) {
+        if (h != vcpu && harts_.hart[h].state != HartState::stopped) vcpus_.stop(h);
+        harts_.hart[h].state = HartState::stopped;
+    }
+    halted_ = true;
+    return {true, abi::ExceptionReply::kill};
+}
+
+} // namespace isok::vmm

@@ -1,0 +1,123 @@
+// Emulated ns16550a: the register behaviour of the TI/National PC16550D data sheet, as
+// far as a guest driver (Linux's 8250, or a polling boot console) can observe it.
+#include <vmm/vuart.hpp>
+
+namespace isok::vmm {
+
+void VUart::receive(u8 byte) {
+    if (fifo_count_ == fifo_bytes) {
+        overrun_ = true;
+    } else {
+        fifo_[(fifo_head_ + fifo_count_) % fifo_bytes] = byte;
+        ++fifo_count_;
+    }
+    update_irq();
+}
+
+// The highest-priority interrupt the IER lets through (data sheet, table "Interrupt
+// Control Functions"): line status, then received data, then THR empty. Modem status
+// never changes here, so it never interrupts.
+u8 VUart::interrupt_id() const {
+    if ((ier_ & ier_line) && overrun_) return iir_line;
+    if ((ier_ & ier_rx) && fifo_count_) return iir_rx;
+    if ((ier_ & ier_thre) && thre_interrupt_) return iir_thre;
+    return iir_none;
+}
+
+u8 VUart::read_rbr() {
+    if (!fifo_count_) return 0;
+    u8 byte = fifo_[fifo_head_];
+    fifo_head_ = (fifo_head_ + 1) % fifo_bytes;
+    --fifo_count_;
+    return byte;
+}
+
+u8 VUart::read_iir() {
+    u8 id = interrupt_id();
+    // Reading IIR while it reports THR empty clears that interrupt.
+    if (id == iir_thre) thre_interrupt_ = false;
+    return id | (fifo_enabled_ ? iir_fifo : 0);
+}
+
+u8 VUart::read_lsr() {
+    u8 v = lsr_thre | lsr_temt | (fifo_count_ ? lsr_dr : 0) | (overrun_ ? lsr_oe : 0);
+    overrun_ = false; // error bits clear on read
+    return v;
+}
+
+u8 VUart::read_msr() const {
+    // In loopback the modem inputs are wired to the outputs: DTR->DSR, RTS->CTS,
+    // OUT1->RI, OUT2->DCD. Otherwise the line is up: DCD, DSR, CTS.
+    if (mcr_ & mcr_loop) return u8((mcr_ & 0x1) << 5 | (mcr_ & 0x2) << 3 | (mcr_ & 0x4) << 4 | (mcr_ & 0x8) << 4);
+    return 0xb0;
+}
+
+void VUart::write_thr(u8 byte) {
+    if (mcr_ & mcr_loop) {
+        receive(byte);
+    } else {
+        console_.put(char(byte));
+    }
+    // The byte left at once: THR is empty again and says so if asked to.
+    thre_interrupt_ = true;
+}
+
+void VUart::write_ier(u8 value) {
+    u8 was = ier_;
+    ier_ = value & 0x0f;
+    // Enabling the THR-empty interrupt while THR is empty raises it right away; Linux's
+    // 8250 driver relies on this to start transmitting.
+    if ((ier_ & ier_thre) && !(was & ier_thre)) thre_interrupt_ = true;
+}
+
+void VUart::write_fcr(u8 value) {
+    fifo_enabled_ = value & fcr_enable;
+    if (value & fcr_clear_rx) fifo_head_ = fifo_count_ = 0;
+}
+
+bool VUart::read(u64 offset, u32 width, u64& value) {
+    if (width != 1) return false;
+    bool dlab = lcr_ & lcr_dlab;
+    switch (offset) {
+    case rbr_thr_dll: value = dlab ? dll_ : read_rbr(); break;
+    case ier_dlm: value = dlab ? dlm_ : ier_; break;
+    case iir_fcr: value = read_iir(); break;
+    case lcr: value = lcr_; break;
+    case mcr: value = mcr_; break;
+    case lsr: value = read_lsr(); break;
+    case msr: value = read_msr(); break;
+    case scr: value = scr_; break;
+    default: value = 0; break;
+    }
+    update_irq();
+    return true;
+}
+
+bool VUart::write(u64 offset, u32 width, u64 value) {
+    if (width != 1) return false;
+    u8 v = u8(value);
+    bool dlab = lcr_ & lcr_dlab;
+    switch (offset) {
+    case rbr_thr_dll:
+        if (dlab)
+            dll_ = v;
+        else
+            write_thr(v);
+        break;
+    case ier_dlm:
+        if (dlab)
+            dlm_ = v;
+        else
+            write_ier(v);
+        break;
+    case iir_fcr: write_fcr(v); break;
+    case lcr: lcr_ = v; break;
+    case mcr: mcr_ = v & 0x1f; break;
+    case scr: scr_ = v; break;
+    default: break; // LSR and MSR are read-only
+    }
+    update_irq();
+    return true;
+}
+
+} // namespace isok::vmm
