@@ -30,6 +30,6 @@ SbiResult base(SbiEnv&, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_base = {sbi::ext_base, sbi::ext_base, "BASE", base};
+const SbiExtension sbi_base = {sbi::ext_base, sbi::ext_base, base};
 
 } // namespace isok::vmm

@@ -36,6 +36,6 @@ SbiResult dbcn(SbiEnv& env, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_dbcn = {sbi::ext_dbcn, sbi::ext_dbcn, "DBCN", dbcn};
+const SbiExtension sbi_dbcn = {sbi::ext_dbcn, sbi::ext_dbcn, dbcn};
 
 } // namespace isok::vmm

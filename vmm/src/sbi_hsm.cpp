@@ -13,11 +13,7 @@ SbiResult start(SbiEnv& env, u64 hart_id, u64 start_addr, u64 opaque) {
     Hart& h = env.harts.hart[hart_id];
     if (h.state != HartState::stopped) return {sbi::err_already_available, 0};
     if (!env.ram.contains(start_addr, 2)) return {sbi::err_invalid_address, 0};
-    h.state = HartState::start_pending;
-    if (!env.vcpus.start(u32(hart_id), start_addr, hart_id, opaque)) {
-        h.state = HartState::stopped;
-        return {sbi::err_failed, 0};
-    }
+    if (!env.vcpus.start(u32(hart_id), start_addr, hart_id, opaque)) return {sbi::err_failed, 0};
     h.state = HartState::started;
     return {sbi::success, 0};
 }
@@ -43,6 +39,6 @@ SbiResult hsm(SbiEnv& env, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_hsm = {sbi::ext_hsm, sbi::ext_hsm, "HSM", hsm};
+const SbiExtension sbi_hsm = {sbi::ext_hsm, sbi::ext_hsm, hsm};
 
 } // namespace isok::vmm

@@ -18,6 +18,6 @@ SbiResult ipi(SbiEnv& env, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_ipi = {sbi::ext_ipi, sbi::ext_ipi, "IPI", ipi};
+const SbiExtension sbi_ipi = {sbi::ext_ipi, sbi::ext_ipi, ipi};
 
 } // namespace isok::vmm

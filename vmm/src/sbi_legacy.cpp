@@ -24,13 +24,9 @@ SbiResult shutdown(SbiEnv&, const SbiCall&) { return legacy(0, SbiFlow::power_of
 
 } // namespace
 
-const SbiExtension sbi_legacy_set_timer = {sbi::ext_legacy_set_timer, sbi::ext_legacy_set_timer, "legacy set_timer",
-                                           set_timer};
-const SbiExtension sbi_legacy_putchar = {sbi::ext_legacy_putchar, sbi::ext_legacy_putchar, "legacy putchar",
-                                         console_putchar};
-const SbiExtension sbi_legacy_getchar = {sbi::ext_legacy_getchar, sbi::ext_legacy_getchar, "legacy getchar",
-                                         console_getchar};
-const SbiExtension sbi_legacy_shutdown = {sbi::ext_legacy_shutdown, sbi::ext_legacy_shutdown, "legacy shutdown",
-                                          shutdown};
+const SbiExtension sbi_legacy_set_timer = {sbi::ext_legacy_set_timer, sbi::ext_legacy_set_timer, set_timer};
+const SbiExtension sbi_legacy_putchar = {sbi::ext_legacy_putchar, sbi::ext_legacy_putchar, console_putchar};
+const SbiExtension sbi_legacy_getchar = {sbi::ext_legacy_getchar, sbi::ext_legacy_getchar, console_getchar};
+const SbiExtension sbi_legacy_shutdown = {sbi::ext_legacy_shutdown, sbi::ext_legacy_shutdown, shutdown};
 
 } // namespace isok::vmm

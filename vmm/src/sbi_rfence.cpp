@@ -20,6 +20,6 @@ SbiResult rfence(SbiEnv& env, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_rfence = {sbi::ext_rfence, sbi::ext_rfence, "RFENCE", rfence};
+const SbiExtension sbi_rfence = {sbi::ext_rfence, sbi::ext_rfence, rfence};
 
 } // namespace isok::vmm

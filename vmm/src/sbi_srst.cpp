@@ -20,6 +20,6 @@ SbiResult srst(SbiEnv&, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_srst = {sbi::ext_srst, sbi::ext_srst, "SRST", srst};
+const SbiExtension sbi_srst = {sbi::ext_srst, sbi::ext_srst, srst};
 
 } // namespace isok::vmm

@@ -25,6 +25,6 @@ SbiResult time(SbiEnv& env, const SbiCall& call) {
 
 } // namespace
 
-const SbiExtension sbi_time = {sbi::ext_time, sbi::ext_time, "TIME", time};
+const SbiExtension sbi_time = {sbi::ext_time, sbi::ext_time, time};
 
 } // namespace isok::vmm

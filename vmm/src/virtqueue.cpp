@@ -49,52 +49,35 @@ const char* describe(QueueError e) {
     return "queue error";
 }
 
-u64 Chain::readable_bytes() const {
-    u64 n = 0;
-    for (usize i = 0; i < count; ++i)
-        if (!segment[i].writable) n += segment[i].length;
-    return n;
-}
-
-u64 Chain::writable_bytes() const {
-    u64 n = 0;
-    for (usize i = 0; i < count; ++i)
-        if (segment[i].writable) n += segment[i].length;
-    return n;
+// Walks bytes [offset, offset + length) of the chain's readable or writable part, handing
+// each piece that lies in one segment to copy(address, done, n); stops at a failed copy.
+template <class Copy> u64 Chain::walk(bool writable, u64 offset, u64 length, Copy copy) const {
+    u64 done = 0;
+    for (usize i = 0; i < count && done < length; ++i) {
+        const Segment& s = segment[i];
+        if (s.writable != writable) continue;
+        if (offset >= s.length) {
+            offset -= s.length;
+            continue;
+        }
+        u64 n = min(u64(s.length) - offset, length - done);
+        if (!copy(s.address + offset, done, n)) break;
+        done += n;
+        offset = 0;
+    }
+    return done;
 }
 
 u64 Chain::read(const GuestMemory& ram, u64 offset, void* out, u64 length) const {
-    u64 done = 0;
-    for (usize i = 0; i < count && done < length; ++i) {
-        const Segment& s = segment[i];
-        if (s.writable) continue;
-        if (offset >= s.length) {
-            offset -= s.length;
-            continue;
-        }
-        u64 n = min(u64(s.length) - offset, length - done);
-        if (!ram.read(s.address + offset, static_cast<u8*>(out) + done, n)) break;
-        done += n;
-        offset = 0;
-    }
-    return done;
+    auto* bytes = static_cast<u8*>(out);
+    return walk(false, offset, length,
+                [&](u64 address, u64 done, u64 n) { return ram.read(address, bytes + done, n); });
 }
 
 u64 Chain::write(const GuestMemory& ram, u64 offset, const void* data, u64 length) const {
-    u64 done = 0;
-    for (usize i = 0; i < count && done < length; ++i) {
-        const Segment& s = segment[i];
-        if (!s.writable) continue;
-        if (offset >= s.length) {
-            offset -= s.length;
-            continue;
-        }
-        u64 n = min(u64(s.length) - offset, length - done);
-        if (!ram.write(s.address + offset, static_cast<const u8*>(data) + done, n)) break;
-        done += n;
-        offset = 0;
-    }
-    return done;
+    auto* bytes = static_cast<const u8*>(data);
+    return walk(true, offset, length,
+                [&](u64 address, u64 done, u64 n) { return ram.write(address, bytes + done, n); });
 }
 
 void Virtqueue::reset() { *this = Virtqueue(); }

@@ -29,8 +29,6 @@ public:
     // Sends a partial line out, ended with a newline (before the VMM stops, say).
     void flush();
 
-    const char* name() const { return name_; }
-
 private:
     void emit_line();
     static void put_formatted(void* self, char c);

@@ -13,7 +13,6 @@ public:
 
     u64 base() const { return base_; }
     u64 size() const { return size_; }
-    u64 end() const { return base_ + size_; }
 
     // [address, address + length) lies inside guest RAM (no wrap-around).
     bool contains(u64 address, u64 length) const;

@@ -58,7 +58,6 @@ using SbiHandler = SbiResult (*)(SbiEnv& env, const SbiCall& call);
 struct SbiExtension {
     u64 first; // extension ids first..last
     u64 last;
-    const char* name;
     SbiHandler handler;
 };
 

@@ -29,8 +29,10 @@ protected:
     ~VcpuControl() = default;
 };
 
-// SBI HSM hart states (SBI v2.0, chapter 9). Suspension is not offered.
-enum class HartState : u64 { started = 0, stopped = 1, start_pending = 2, stop_pending = 3 };
+// SBI HSM hart states (SBI v2.0, chapter 9), the values hart_get_status returns. Starting
+// and stopping take effect before the call returns and suspension is not offered, so the
+// pending and suspended states never occur.
+enum class HartState : u64 { started = 0, stopped = 1 };
 
 struct Hart {
     HartState state = HartState::stopped;

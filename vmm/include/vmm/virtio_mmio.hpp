@@ -91,9 +91,6 @@ public:
     // The last error, once (the VMM reports it on the VM's console).
     bool take_error(QueueError& e);
 
-    u32 status() const { return status_; }
-    u32 interrupt_status() const { return interrupt_status_; }
-
 private:
     u64 offered() const { return device_.features() | virtio::f_version_1; }
     u32 read_register(u64 offset);

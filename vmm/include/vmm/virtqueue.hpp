@@ -37,13 +37,14 @@ struct Chain {
     usize count = 0;
     Segment segment[max_segments];
 
-    u64 readable_bytes() const;
-    u64 writable_bytes() const;
     // Copies up to `length` device-readable bytes starting `offset` bytes into them;
     // returns how many were copied.
     u64 read(const GuestMemory& ram, u64 offset, void* out, u64 length) const;
     // Copies into the device-writable part; returns how many bytes fitted.
     u64 write(const GuestMemory& ram, u64 offset, const void* data, u64 length) const;
+
+private:
+    template <class Copy> u64 walk(bool writable, u64 offset, u64 length, Copy copy) const;
 };
 
 class Virtqueue {

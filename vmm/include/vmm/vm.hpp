@@ -64,9 +64,6 @@ public:
     GuestConsole& console() { return console_; }
     Harts& harts() { return harts_; }
     u64 devices() const { return devices_; }
-    VPlic& plic() { return plic_; }
-    VUart& uart() { return uart_; }
-    VirtioMmio& virtio_console() { return virtio_console_mmio_; }
 
 private:
     using Handler = ExitReply (Vm::*)(u32 vcpu, const Exit& exit);
