@@ -30,18 +30,8 @@ const char* cause_name(u64 cause) {
     }
 }
 
-// Sets the thread's handler to `endpoint` badged with `badge`: the kernel copies the
-// capability into the thread, so the root's badged copy only lives for the call.
 bool attach(Child& child, u64 endpoint, u64 badge, const char* whose) {
-    u64 slot = slots::take();
-    if (slot == no_slot) {
-        isok::rt::print("process '%s': no fault handler: the root is out of capability slots\n", child.plan.name);
-        return false;
-    }
-    Error e = sys::cap_copy(endpoint, self_domain, slot, isok::abi::rights::write, badge);
-    if (e == Error::ok) e = sys::set_exception_handler(child.thread, slot);
-    (void)sys::cap_delete(slot); // empty when the copy failed; free either way
-    slots::give(slot);
+    Error e = set_badged_handler(child.thread, endpoint, badge);
     if (e == Error::ok) return true;
     isok::rt::print("process '%s': setting %s as its fault handler: %s\n", child.plan.name, whose,
                     isok::rt::error_name(e));
@@ -49,6 +39,18 @@ bool attach(Child& child, u64 endpoint, u64 badge, const char* whose) {
 }
 
 } // namespace
+
+// The kernel copies the capability into the thread, so the root's badged copy only lives
+// for the call.
+Error set_badged_handler(u64 thread, u64 endpoint, u64 badge) {
+    u64 slot = slots::take();
+    if (slot == no_slot) return Error::bad_slot;
+    Error e = sys::cap_copy(endpoint, self_domain, slot, isok::abi::rights::write, badge);
+    if (e == Error::ok) e = sys::set_exception_handler(thread, slot);
+    (void)sys::cap_delete(slot); // empty when the copy failed; free either way
+    slots::give(slot);
+    return e;
+}
 
 bool make_fault_endpoint() {
     root_faults = slots::take();

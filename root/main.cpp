@@ -1,7 +1,8 @@
 // The root process: reads the plan from the boot image and builds the system it
 // describes. Phases: (1) each process with its domain, thread, memory and program;
-// (2) endpoints; (3) grants; (4) fault handlers; (5) startup pages; (6) start. A process
-// that fails is reported by name and left out; the others still start.
+// (2) endpoints; (3) grants; (4) fault handlers; (5) VMs, each with what its VMM process
+// gets besides; (6) startup pages; (7) start. A process or VM that fails is reported by
+// name and left out; the others still start.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/syscall.hpp>
@@ -80,6 +81,7 @@ u32 build(const bootimage::Image& image, const plan::Plan& plan) {
     }
     root::build_channels(plan, children, count);
     root::attach_fault_handlers(plan, children, count);
+    root::build_vms(plan, image, children);
     for (u32 i = 0; i < count; ++i)
         if (children[i].ok && !root::seal_startup_page(children[i], i)) root::discard_process(children[i]);
     root::release_channels();
@@ -99,8 +101,8 @@ int main(const startup::Info&) {
         rt::print("no system to build; the root waits\n");
         root::serve_faults(children, 0);
     }
-    rt::print("building system '%s': %u processes, %u endpoints\n", system.system(), system.process_count(),
-              system.endpoint_count());
+    rt::print("building system '%s': %u processes, %u endpoints, %u VMs\n", system.system(), system.process_count(),
+              system.endpoint_count(), system.vm_count());
     (void)root::make_fault_endpoint();
     u32 started = build(image, system);
     u32 failed = system.process_count() - started;

@@ -2,6 +2,7 @@
 // its own space), stack below stack_top, IPC buffer, startup page and program.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
+#include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
 #include <isok/string.hpp>
 
@@ -16,23 +17,8 @@ using isok::abi::ObjectType;
 // Room left below the stack for the program; a bigger stack is a plan error.
 constexpr u64 max_stack = su::stack_top / 2;
 
-u64 take_slot(Child& child, const char* what) {
-    u64 s = slots::take();
-    if (s == no_slot) {
-        isok::rt::print("process '%s': %s: the root is out of capability slots\n", child.plan.name, what);
-        child.ok = false;
-    }
-    return s;
-}
-
 bool create(Child& child, ObjectType type, u64& slot, u64 payer, u64 arg0, u64 arg1, const char* what) {
-    slot = take_slot(child, what);
-    if (slot == no_slot) return false;
-    Error e = sys::create(type, slot, payer, arg0, arg1);
-    if (e == Error::ok) return true;
-    slots::give(slot);
-    slot = no_slot;
-    return check(child, e, what);
+    return check(child, slots::create(type, slot, payer, arg0, arg1), what);
 }
 
 // A fresh page-multiple region of memory mapped into the child; the root keeps no cap.
@@ -53,6 +39,10 @@ bool make_startup_page(Child& child, u32 index) {
     child.info = reinterpret_cast<su::Info*>(at);
     child.info->magic = su::magic;
     isok::str_copy(child.info->process, child.plan.name, su::name_bytes);
+    // The host's ISA and timebase, as the kernel told the root.
+    const su::Info& own = isok::rt::startup_info();
+    isok::str_copy(child.info->isa, own.isa, sizeof child.info->isa);
+    child.info->timebase_hz = own.timebase_hz;
     child.info->cap_slots = child.plan.cap_slots;
     child.info->cap_count = 0;
     return list_cap(child, "domain", su::self_domain_slot, su::CapKind::domain, rights::all, 0) &&

@@ -1,5 +1,5 @@
 // The root process: what its parts share. Building a system runs in phases (see
-// main.cpp): processes, endpoints, grants, fault handlers, startup pages, start.
+// main.cpp): processes, endpoints, grants, fault handlers, VMs, startup pages, start.
 #pragma once
 #include <isok/abi.hpp>
 #include <isok/boot_image.hpp>
@@ -44,6 +44,12 @@ namespace slots {
 void init(u64 first_free, u64 count);
 u64 take(); // no_slot when full
 void give(u64 slot);
+// Takes a slot and creates an object of `type` charged to `payer` in it (see abi::ObjectType
+// for the arguments); gives the slot back and leaves no_slot when that fails. A full
+// capability space fails with bad_slot.
+Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0 = 0, u64 arg1 = 0);
+// Deletes the root's capability in the slot (stale or not) and frees it; leaves no_slot.
+void release(u64& slot);
 } // namespace slots
 
 // Memory for a child (charged to its budget), filled through the root's copy window.
@@ -72,8 +78,15 @@ u64 endpoint_slot(u32 index); // the root's capability to plan endpoint index, o
 
 // Exception handlers: the plan's, or the root's own endpoint for processes without one.
 bool make_fault_endpoint();
+// Makes the endpoint, badged, the thread's exception handler; the root keeps no copy.
+Error set_badged_handler(u64 thread, u64 endpoint, u64 badge);
 void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 count);
 [[noreturn]] void serve_faults(Child* children, u32 count);
+
+// Virtual machines (phase 5, before the startup pages are sealed): each VM's domain, guest
+// RAM and vCPUs, and what its VMM (children[vm.vmm]) gets besides its own process. A VM
+// that fails takes its VMM with it.
+void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image, Child* children);
 
 // Adds a capability to the child's startup page listing.
 bool list_cap(Child& child, const char* name, u64 slot, isok::startup::CapKind kind, u64 rights, u64 badge);

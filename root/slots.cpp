@@ -1,6 +1,7 @@
 // The root's capability slots: which are free. The root owns its whole space, so a
 // bitmap of what it handed out is the truth.
 #include "root.hpp"
+#include <isok/rt/syscall.hpp>
 
 namespace root::slots {
 namespace {
@@ -33,6 +34,23 @@ void give(u64 slot) {
     if (slot >= limit) return;
     used[slot / 64] &= ~(u64(1) << (slot % 64));
     if (slot < next) next = slot;
+}
+
+Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0, u64 arg1) {
+    slot = take();
+    if (slot == no_slot) return Error::bad_slot;
+    Error e = isok::rt::sys::create(type, slot, payer, arg0, arg1);
+    if (e != Error::ok) {
+        give(slot);
+        slot = no_slot;
+    }
+    return e;
+}
+
+void release(u64& slot) {
+    if (slot == no_slot) return;
+    if (isok::rt::sys::cap_delete(slot) == Error::ok) give(slot);
+    slot = no_slot;
 }
 
 } // namespace root::slots

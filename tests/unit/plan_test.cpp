@@ -34,10 +34,10 @@ u64 get64(const std::vector<u8>& v, size_t o) { return get32(v, o) | u64(get32(v
 
 // The sample below: 3 processes, 3 endpoints, 7 grants.
 constexpr size_t P = 3, E = 3, N = 7;
-constexpr size_t process_at(size_t i) { return 64 + 136 * i; }
-constexpr size_t endpoint_at(size_t i) { return 64 + 136 * P + 48 * i; }
-constexpr size_t grant_at(size_t i) { return 64 + 136 * P + 48 * E + 64 * i; }
-constexpr size_t sample_size = 64 + 136 * P + 48 * E + 64 * N;
+constexpr size_t process_at(size_t i) { return 72 + 136 * i; }
+constexpr size_t endpoint_at(size_t i) { return 72 + 136 * P + 48 * i; }
+constexpr size_t grant_at(size_t i) { return 72 + 136 * P + 48 * E + 64 * i; }
+constexpr size_t sample_size = 72 + 136 * P + 48 * E + 64 * N;
 
 plan::ProcessSpec process(std::string name, u32 priority) {
     return {.name = name,
@@ -160,11 +160,13 @@ TEST(Plan, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
     EXPECT_EQ(std::memcmp(v.data(), "ISOKPLAN", 8), 0);
-    EXPECT_EQ(get32(v, 8), 1u);
+    EXPECT_EQ(get32(v, 8), 2u);
     EXPECT_EQ(get32(v, 12), P);
     EXPECT_EQ(get32(v, 16), E);
     EXPECT_EQ(get32(v, 20), N);
     EXPECT_EQ(get64(v, 24), sample_size);
+    EXPECT_EQ(get32(v, 64), 0u); // no VMs (plan_vm_test.cpp has them)
+    EXPECT_EQ(get32(v, 68), 0u);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[32]), "pingpong");
     const size_t pong = process_at(2);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[pong]), "pong");
@@ -198,7 +200,7 @@ TEST(Plan, SameInputsGiveSameBytesAndAnEmptyPlanOpens) {
     EXPECT_EQ(sample(), sample());
     auto bytes = plan::Writer("idle").build();
     ASSERT_TRUE(bytes.ok());
-    EXPECT_EQ(bytes->size(), 64u);
+    EXPECT_EQ(bytes->size(), 72u);
     auto p = open(*bytes);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->process_count(), 0u);
@@ -220,11 +222,13 @@ TEST(Plan, HeaderFieldsAreChecked) {
     auto v = sample();
     v[0] = 'X';
     EXPECT_EQ(refusal(v), Error::bad_magic);
-    v = sample(), put32(v, 8, 2);
+    v = sample(), put32(v, 8, 1);
     EXPECT_EQ(refusal(v), Error::bad_version);
     v = sample(), put64(v, 24, sample_size + 64);
     EXPECT_EQ(refusal(v), Error::bad_size);
-    const std::pair<size_t, u32> too_many[] = {{12, 65}, {16, 257}, {20, 4097}, {12, ~0u}, {20, ~0u}};
+    v = sample(), put32(v, 68, 1);
+    EXPECT_EQ(refusal(v), Error::reserved_not_zero);
+    const std::pair<size_t, u32> too_many[] = {{12, 65}, {16, 257}, {20, 4097}, {64, 33}, {12, ~0u}, {64, ~0u}};
     for (auto [field, count] : too_many) {
         v = sample(), put32(v, field, count);
         EXPECT_EQ(refusal(v), Error::too_many) << field << "=" << count;
@@ -247,9 +251,11 @@ TEST(Plan, NamesMustBeTerminatedPaddedAndWellFormed) {
     auto v = sample();
     std::memset(&v[process_at(0) + 32], 'a', 48); // the image name's field is 48 bytes
     EXPECT_EQ(refusal(v), Error::name_unterminated);
-    v = sample(), v[process_at(0) + 2] = '.'; // "pa.er": dots only in channel names
+    v = sample(), v[32 + 2] = '.'; // "pi.gpong": no dots in the system's name
     EXPECT_EQ(refusal(v), Error::name_bad);
     v = sample(), v[endpoint_at(0) + 2] = '.';
+    EXPECT_TRUE(open(v).ok());
+    v = sample(), v[process_at(0) + 2] = '.'; // "pa.er": process names may hold dots ("linux.vmm")
     EXPECT_TRUE(open(v).ok());
 }
 

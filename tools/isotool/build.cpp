@@ -1,5 +1,6 @@
 // isotool build: a system manifest and its images into a boot image holding the compiled
-// system plan ("plan"), the root program ("root") and one program per process.
+// system plan ("plan"), the root program ("root"), one program per process, and for VMs
+// their VMM programs (once each), kernels ("<vm>.kernel") and initrds ("<vm>.initrd").
 #include "command.hpp"
 #include "file_io.hpp"
 #include "manifest.hpp"
@@ -38,6 +39,13 @@ isok::Status<std::string> pack(const Manifest& m, const BuildOptions& options) {
     if (auto s = add(writer, bi::Kind::program, "root", std::move(root)); !s) return s;
     for (const Process& p : m.processes)
         if (auto s = add(writer, bi::Kind::program, p.name, p.elf); !s) return s;
+    for (const VmmImage& vmm : vmm_images(m))
+        if (auto s = add(writer, bi::Kind::program, vmm.entry, vmm.file->bytes); !s) return s;
+    for (const Vm& v : m.vms) {
+        if (auto s = add(writer, bi::Kind::guest_kernel, kernel_entry(v), v.kernel.bytes); !s) return s;
+        if (!v.initrd) continue;
+        if (auto s = add(writer, bi::Kind::guest_initrd, initrd_entry(v), v.initrd->bytes); !s) return s;
+    }
     return write_file(options.output, writer.build());
 }
 

@@ -55,8 +55,39 @@ void print_process(const plan::Plan& p, isok::u32 index, const Process& source) 
     for (isok::u32 g = 0; g < pr.grant_count; ++g) print_grant(p, index, g);
 }
 
-std::string counted(isok::u32 n, const char* one, const char* many) {
+std::string counted(isok::u64 n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string device_words(isok::u32 bits) {
+    const char* names[] = {"uart", "virtio-console", "virtio-net", "virtio-block"};
+    std::string words;
+    for (int i = 0; i < 4; ++i)
+        if (bits & (1u << i)) words += std::string(words.empty() ? "" : ", ") + names[i];
+    return words.empty() ? "none" : words;
+}
+
+std::string file_words(const GuestFile& f) {
+    const std::string size = format_size(f.bytes.size());
+    const bool bytes = size.find_first_not_of("0123456789") == std::string::npos;
+    return f.path + " (" + size + (bytes ? " bytes)" : ")");
+}
+
+void print_vm(const plan::Plan& p, isok::u32 index, const Vm& source) {
+    const plan::Vm vm = *p.vm(index);
+    const plan::Process vmm = *p.process(vm.vmm);
+    std::printf("vm %s: kernel %s", vm.name, file_words(source.kernel).c_str());
+    if (source.initrd) std::printf(", initrd %s", file_words(*source.initrd).c_str());
+    std::printf(", memory %s, %s, priority %u, time slice %u, devices %s\n", format_size(vm.memory).c_str(),
+                counted(vm.vcpus, "vCPU", "vCPUs").c_str(), vm.priority, vm.time_slice,
+                device_words(vm.devices).c_str());
+    std::printf("  budget %s (guest RAM %s + vCPUs %s + G-stage tables %s + kernel objects %s)\n",
+                format_size(vm.budget).c_str(), format_size(source.need.ram).c_str(),
+                format_size(source.need.vcpus).c_str(), format_size(source.need.stage2).c_str(),
+                format_size(source.need.objects).c_str());
+    std::printf("  vmm %s: image %s, priority %u, budget %s (needs %s)\n", vmm.name, source.vmm.path.c_str(),
+                vmm.priority, format_size(vmm.budget).c_str(), format_size(source.vmm_need.total()).c_str());
+    if (*vm.bootargs) std::printf("  bootargs \"%s\"\n", vm.bootargs);
 }
 
 int summarize(const Manifest& m, const std::vector<isok::u8>& bytes) {
@@ -67,13 +98,16 @@ int summarize(const Manifest& m, const std::vector<isok::u8>& bytes) {
     }
     isok::u64 total = 0;
     for (const Process& process : m.processes) total += process.budget;
-    std::printf("system %s: %s, %s, a %zu-byte plan, budgets %s in all", p->system(),
-                counted(p->process_count(), "process", "processes").c_str(),
-                counted(p->endpoint_count(), "endpoint", "endpoints").c_str(), bytes.size(),
-                format_size(total).c_str());
+    for (const Vm& vm : m.vms) total += vm.total();
+    std::printf("system %s: %s, %s, ", p->system(), counted(m.processes.size(), "process", "processes").c_str(),
+                counted(p->endpoint_count(), "endpoint", "endpoints").c_str());
+    if (p->vm_count()) std::printf("%s, ", counted(p->vm_count(), "VM", "VMs").c_str());
+    std::printf("a %zu-byte plan, budgets %s in all", bytes.size(), format_size(total).c_str());
     if (m.memory) std::printf(" (memory %s)", format_size(*m.memory).c_str());
     std::printf("\n");
-    for (isok::u32 i = 0; i < p->process_count(); ++i) print_process(*p, i, m.processes[i]);
+    // The plan lists the manifest's processes first, then the VMMs, which print with their VMs.
+    for (isok::u32 i = 0; i < m.processes.size(); ++i) print_process(*p, i, m.processes[i]);
+    for (isok::u32 i = 0; i < p->vm_count(); ++i) print_vm(*p, i, m.vms[i]);
     return 0;
 }
 

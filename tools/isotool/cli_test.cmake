@@ -102,6 +102,23 @@ elseif(CASE STREQUAL "manifest_bad_root")
     run(fail "--root '.*hello.elf' is not an ELF file"
         build -m ${WORK_DIR}/pingpong.toml -o ${img} -r ${WORK_DIR}/hello.elf)
     run(fail "--root is required" build -m ${WORK_DIR}/pingpong.toml -o ${img})
+elseif(CASE STREQUAL "manifest_vm")
+    # A VM beside a process: the kernel and initrd are any bytes, the VMM a sample ELF found
+    # through --search under the default name vmm.elf.
+    sample_elf(${WORK_DIR}/sample.elf)
+    sample_elf(${WORK_DIR}/bin/vmm.elf)
+    file(WRITE ${WORK_DIR}/Image "a raw kernel image\n")
+    file(WRITE ${WORK_DIR}/rootfs.cpio "an initrd\n")
+    file(WRITE ${WORK_DIR}/vm.toml "[system]\nname = \"guests\"\n\n"
+        "[[process]]\nname = \"hello\"\nimage = \"sample.elf\"\n\n"
+        "[[vm]]\nname = \"linux\"\nkernel = \"Image\"\ninitrd = \"rootfs.cpio\"\nmemory = \"16M\"\nvcpus = 2\n"
+        "devices = [\"uart\", \"virtio-console\"]\nbootargs = \"console=ttyS0\"\n")
+    run(fail "vm 'linux': VMM image 'vmm.elf' not found" check -m ${WORK_DIR}/vm.toml)
+    run(ok "system guests: 1 process, 0 endpoints, 1 VM, .*vm linux: kernel .*Image \\(19 bytes\\), initrd .*, memory 16M, 2 vCPUs, priority 100, time slice 10, devices uart, virtio-console\n.*vmm linux.vmm: image .*bin/vmm.elf, priority 101.*bootargs \"console=ttyS0\""
+        check -m ${WORK_DIR}/vm.toml --search ${WORK_DIR}/bin)
+    run(ok "" build -m ${WORK_DIR}/vm.toml -o ${img} -r ${WORK_DIR}/sample.elf --search ${WORK_DIR}/bin)
+    run(ok "plan +manifest .*\nroot +program .*\nhello +program .*\nvmm.elf +program .*\nlinux.kernel +guest-kernel .*\nlinux.initrd +guest-initrd "
+        list ${img})
 else()
     message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()

@@ -1,8 +1,11 @@
-// The budget rule of docs/manifest.md in code: pages mapped, Sv39 page tables, kernel objects.
+// The budget rules of docs/manifest.md in code: pages mapped, Sv39 page tables, kernel
+// objects; for a VM, its guest RAM, vCPUs and G-stage tables, and its VMM's windows.
 #include "footprint.hpp"
 #include <isok/abi.hpp>
 #include <isok/elf.hpp>
+#include <isok/plan.hpp>
 #include <isok/startup.hpp>
+#include <isok/vm_config.hpp>
 #include <set>
 #include <utility>
 
@@ -57,9 +60,10 @@ std::vector<NamedSpan> fixed_spans(u64 stack) {
     };
 }
 
-Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots) {
+Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, const std::vector<Span>& extra) {
     std::vector<Span> all = image;
     for (const NamedSpan& f : fixed_spans(stack)) all.push_back(f.span);
+    all.insert(all.end(), extra.begin(), extra.end());
     Footprint need;
     for (const Span& s : image) need.image += s.bytes();
     need.stack = stack;
@@ -67,6 +71,39 @@ Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots) {
     need.startup = page;
     need.page_tables = page_tables(all);
     need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page);
+    return need;
+}
+
+
+std::vector<NamedSpan> vmm_spans(u64 memory, u64 kernel_bytes, u64 initrd_bytes) {
+    namespace build = isok::plan::vm_build;
+    std::vector<NamedSpan> spans{
+        {"VM configuration page", {isok::vm::vm_config_address, isok::vm::vm_config_address + page}},
+        {"guest RAM window", {isok::vm::vmm_guest_ram_address, isok::vm::vmm_guest_ram_address + memory}},
+        {"kernel window", {build::kernel_address, build::kernel_address + isok::align_up(kernel_bytes, page)}},
+    };
+    if (initrd_bytes)
+        spans.push_back(
+            {"initrd window", {build::initrd_address, build::initrd_address + isok::align_up(initrd_bytes, page)}});
+    return spans;
+}
+
+// Sv39x4 has a 16K root table where Sv39 has a 4K one; the levels below are the same.
+VmFootprint vm_footprint(u64 memory, u64 vcpus) {
+    VmFootprint need;
+    need.ram = memory;
+    need.vcpus = vcpus * page;
+    need.stage2 = page_tables({{isok::vm::guest_ram_base, isok::vm::guest_ram_base + memory}}) + 3 * page;
+    need.objects = isok::align_up(isok::plan::vm_build::domain_cap_slots * cap_slot_bytes, page) + page;
+    return need;
+}
+
+Footprint vmm_footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots,
+                        const std::vector<NamedSpan>& windows) {
+    std::vector<Span> extra;
+    for (const NamedSpan& w : windows) extra.push_back(w.span);
+    Footprint need = footprint(image, stack, cap_slots, extra);
+    need.vm = 2 * page;
     return need;
 }
 

@@ -22,7 +22,17 @@ struct Footprint {
     isok::u64 startup = 0;
     isok::u64 page_tables = 0;
     isok::u64 objects = 0; // domain, thread and capability space
-    isok::u64 total() const { return image + stack + ipc_buffer + startup + page_tables + objects; }
+    isok::u64 vm = 0;      // VMMs only: the VM configuration page, the exits endpoint, mapping records
+    isok::u64 total() const { return image + stack + ipc_buffer + startup + page_tables + objects + vm; }
+};
+
+// What a VM's own domain needs (docs/manifest.md, "VM budgets").
+struct VmFootprint {
+    isok::u64 ram = 0;     // guest RAM
+    isok::u64 vcpus = 0;   // a page per vCPU object
+    isok::u64 stage2 = 0;  // G-stage tables: the 16K Sv39x4 root, middle and last-level tables
+    isok::u64 objects = 0; // the VM domain's capability space and its mapping record
+    isok::u64 total() const { return ram + vcpus + stage2 + objects; }
 };
 
 // Whether the file starts with the ELF magic, 7f 'E' 'L' 'F'.
@@ -39,6 +49,19 @@ struct NamedSpan {
 };
 std::vector<NamedSpan> fixed_spans(isok::u64 stack);
 
-Footprint footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots);
+// extra: more pages the process has mapped for it (not paid by it), counted only for the
+// page tables they need.
+Footprint footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
+                    const std::vector<Span>& extra = {});
+
+// Where the root maps a VM's pages into its VMM, named for messages: the configuration
+// page, guest RAM, the kernel and the initrd (when there is one).
+std::vector<NamedSpan> vmm_spans(isok::u64 memory, isok::u64 kernel_bytes, isok::u64 initrd_bytes);
+
+VmFootprint vm_footprint(isok::u64 memory, isok::u64 vcpus);
+// The least budget of a VMM: a process's footprint whose page tables also reach the VMM's
+// windows (vmm_spans), plus its configuration page, exits endpoint and mapping records.
+Footprint vmm_footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
+                        const std::vector<NamedSpan>& windows);
 
 } // namespace isotool

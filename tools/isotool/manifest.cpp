@@ -28,7 +28,7 @@ void read_system(const toml::table& root, Manifest& m, Diagnostics& d) {
     }
 }
 
-// The [[process]] or [[channel]] tables, in the order they were written.
+// The [[process]], [[channel]] or [[vm]] tables, in the order they were written.
 std::vector<const toml::table*> table_array(const toml::table& root, std::string_view key, Diagnostics& d) {
     const toml::node* node = root.get(key);
     if (!node) return {};
@@ -76,15 +76,44 @@ Channel read_channel(const toml::table& table, std::size_t index, Diagnostics& d
     return c;
 }
 
+Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
+    Vm v;
+    TableReader t(table, "vm #" + std::to_string(index + 1), d, v.lines);
+    t.string("name", v.name, true);
+    if (!v.name.empty()) t.rename("vm '" + v.name + "'");
+    t.allow({"name", "kernel", "initrd", "memory", "vcpus", "priority", "time_slice", "bootargs", "devices", "vmm",
+             "vmm_budget"});
+    t.string("kernel", v.kernel.name, true);
+    if (table.contains("initrd")) {
+        v.initrd.emplace();
+        t.string("initrd", v.initrd->name, false);
+    }
+    t.size("memory", v.memory);
+    t.integer("vcpus", v.vcpus, 1, max_vcpus);
+    t.integer("priority", v.priority, min_priority, max_priority);
+    t.integer("time_slice", v.time_slice, 1, max_time_slice);
+    t.string("bootargs", v.bootargs, false);
+    t.strings("devices", v.devices, false);
+    t.string("vmm", v.vmm.name, false);
+    if (table.contains("vmm_budget")) {
+        isok::u64 budget = 0;
+        t.size("vmm_budget", budget);
+        v.vmm_budget = budget;
+    }
+    return v;
+}
+
 void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
     Lines top;
     TableReader t(root, "top level", d, top);
-    t.allow({"system", "process", "channel"});
+    t.allow({"system", "process", "channel", "vm"});
     read_system(root, m, d);
     const auto processes = table_array(root, "process", d);
     for (std::size_t i = 0; i < processes.size(); ++i) m.processes.push_back(read_process(*processes[i], i, d));
     const auto channels = table_array(root, "channel", d);
     for (std::size_t i = 0; i < channels.size(); ++i) m.channels.push_back(read_channel(*channels[i], i, d));
+    const auto vms = table_array(root, "vm", d);
+    for (std::size_t i = 0; i < vms.size(); ++i) m.vms.push_back(read_vm(*vms[i], i, d));
 }
 
 // toml++ reports where the syntax broke; its own words follow the position.

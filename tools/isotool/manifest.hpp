@@ -23,6 +23,18 @@ inline constexpr isok::u64 default_caps = 64;
 inline constexpr isok::u64 min_caps = 16;
 inline constexpr isok::u64 max_caps = 4096;
 inline constexpr std::size_t max_name_length = 31;
+// Virtual machines. A VM's VMM is the process "<vm>.vmm", so VM names leave room for ".vmm".
+inline constexpr std::size_t max_vm_name_length = max_name_length - 4;
+inline constexpr isok::u64 default_vm_memory = 64 * isok::MiB;
+inline constexpr isok::u64 min_vm_memory = 4 * isok::MiB;
+inline constexpr isok::u64 default_vcpus = 1;
+inline constexpr isok::u64 max_vcpus = 8;
+inline constexpr std::size_t max_bootargs = 255;
+inline constexpr const char* default_vmm = "vmm.elf";
+inline constexpr isok::u64 vmm_stack = 64 * isok::KiB;
+inline constexpr isok::u64 vmm_caps = 64;
+// A VMM's default budget: what it needs to start, and this for what it creates later.
+inline constexpr isok::u64 vmm_headroom = 128 * isok::KiB;
 } // namespace manifest_rules
 
 // Where each key of a table was written, for messages that point at it.
@@ -55,12 +67,42 @@ struct Channel {
     Lines lines;
 };
 
+// A file a VM is given, as written in the manifest, where it was found, and its content.
+struct GuestFile {
+    std::string name;
+    std::string path;
+    std::vector<isok::u8> bytes;
+};
+
+struct Vm {
+    std::string name;
+    GuestFile kernel;
+    std::optional<GuestFile> initrd;
+    isok::u64 memory = manifest_rules::default_vm_memory;
+    isok::u64 vcpus = manifest_rules::default_vcpus;
+    isok::u64 priority = manifest_rules::default_priority;
+    isok::u64 time_slice = manifest_rules::default_time_slice;
+    std::string bootargs;
+    std::vector<std::string> devices{"uart"};
+    isok::u32 device_bits = 0;            // isok::vm::device, once checked
+    GuestFile vmm{manifest_rules::default_vmm, {}, {}}; // the VMM's ELF
+    std::optional<isok::u64> vmm_budget;  // as written; vmm_budget_bytes() otherwise
+    VmFootprint need;                     // the VM's own domain, once checked
+    Footprint vmm_need;                   // the least budget its VMM can run in, once checked
+    Lines lines;
+
+    isok::u64 vmm_budget_bytes() const { return vmm_budget.value_or(vmm_need.total() + manifest_rules::vmm_headroom); }
+    // What the VM takes of the system's memory: its domain and its VMM.
+    isok::u64 total() const { return need.total() + vmm_budget_bytes(); }
+};
+
 struct Manifest {
     std::string path;
     std::string name;
     std::optional<isok::u64> memory; // [system] memory: the most all budgets may add up to
     std::vector<Process> processes;
     std::vector<Channel> channels;
+    std::vector<Vm> vms;
     Lines lines; // of [system]
 };
 

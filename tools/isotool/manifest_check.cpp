@@ -1,5 +1,6 @@
 // The manifest's checks across keys and files: each names the process or channel and points
-// at the line of the key it is about. Rules: docs/manifest.md.
+// at the line of the key it is about. Rules: docs/manifest.md. The checks of VMs are in
+// manifest_vm.cpp.
 #include "manifest_check.hpp"
 #include "file_io.hpp"
 #include "plan_compile.hpp"
@@ -17,21 +18,8 @@ namespace fs = std::filesystem;
 // The boot image's 64 entries hold the plan, the root and one image per process.
 constexpr std::size_t max_processes = 62;
 
-std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
 std::string about(const Process& p) { return "process " + in_quotes(p.name) + ": "; }
 std::string about(const Channel& c) { return "channel " + in_quotes(c.name) + ": "; }
-
-bool valid_name(const std::string& name, bool dots) {
-    if (name.empty() || name.size() > manifest_rules::max_name_length) return false;
-    for (char ch : name)
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || (dots && ch == '.')))
-            return false;
-    return true;
-}
-
-std::string name_rule(bool dots) {
-    return std::string("must be 1..31 characters from a-z 0-9 _ -") + (dots ? " ." : "");
-}
 
 bool is_process(const Manifest& m, const std::string& name) {
     for (const Process& p : m.processes)
@@ -39,20 +27,46 @@ bool is_process(const Manifest& m, const std::string& name) {
     return false;
 }
 
-void check_process_names(const Manifest& m, Diagnostics& d) {
+// Names a process by reference: "'x' is not a process", or a VM, which cannot be named there.
+std::string not_a_process(const Manifest& m, const std::string& name) {
+    for (const Vm& v : m.vms)
+        if (v.name == name) return in_quotes(name) + " is a VM, not a process";
+    return in_quotes(name) + " is not a process";
+}
+
+// A process or VM: what names its table in messages, the name and its line.
+struct Named {
+    const char* kind;
+    const std::string* name;
+    int line;
+    std::size_t max_length;
+};
+
+// Processes and VMs share one namespace; a name is reported where it is used again.
+void check_subsystem_names(const Manifest& m, Diagnostics& d) {
     if (m.processes.empty()) d.error(0, "no [[process]]: a system needs at least one process");
     if (m.processes.size() > max_processes)
         d.error(m.processes[max_processes].lines.table,
                 "more than " + std::to_string(max_processes) +
                     " processes: the boot image holds 64 entries, two of them the plan and the root");
-    std::map<std::string, int> seen;
-    for (const Process& p : m.processes) {
-        const int line = p.lines.of("name");
-        if (!valid_name(p.name, false)) d.error(line, about(p) + "name " + name_rule(false));
-        else if (p.name == "root" || p.name == "plan")
-            d.error(line, about(p) + "the name " + in_quotes(p.name) + " is reserved for the boot image's own entries");
-        else if (auto [it, fresh] = seen.emplace(p.name, line); !fresh)
-            d.error(line, about(p) + "name already used by the process on line " + std::to_string(it->second));
+    std::vector<Named> all;
+    for (const Process& p : m.processes)
+        all.push_back({"process", &p.name, p.lines.of("name"), manifest_rules::max_name_length});
+    for (const Vm& v : m.vms) all.push_back({"vm", &v.name, v.lines.of("name"), manifest_rules::max_vm_name_length});
+    std::stable_sort(all.begin(), all.end(), [](const Named& a, const Named& b) { return a.line < b.line; });
+    std::map<std::string, const Named*> seen;
+    for (const Named& n : all) {
+        const std::string& name = *n.name;
+        const std::string about = std::string(n.kind) + " " + in_quotes(name) + ": ";
+        if (!valid_name(name, false, n.max_length)) {
+            d.error(n.line, about + "name " + name_rule(false, n.max_length) +
+                                (n.max_length < manifest_rules::max_name_length ? " (its VMM is '<name>.vmm')" : ""));
+        } else if (name == "root" || name == "plan") {
+            d.error(n.line, about + "the name " + in_quotes(name) + " is reserved for the boot image's own entries");
+        } else if (auto [it, fresh] = seen.emplace(name, &n); !fresh) {
+            d.error(n.line, about + "name already used by the " + it->second->kind + " on line " +
+                                std::to_string(it->second->line));
+        }
     }
 }
 
@@ -81,18 +95,17 @@ void check_endpoint_count(const Manifest& m, Diagnostics& d) {
 
 void check_names(const Manifest& m, Diagnostics& d) {
     if (!valid_name(m.name, false)) d.error(m.lines.of("name"), "[system]: name " + name_rule(false));
-    check_process_names(m, d);
+    check_subsystem_names(m, d);
     check_channel_names(m, d);
 }
 
 void check_channel(const Manifest& m, const Channel& c, Diagnostics& d) {
-    if (!is_process(m, c.server))
-        d.error(c.lines.of("server"), about(c) + "server " + in_quotes(c.server) + " is not a process");
+    if (!is_process(m, c.server)) d.error(c.lines.of("server"), about(c) + "server " + not_a_process(m, c.server));
     const int line = c.lines.of("clients");
     if (c.clients.empty()) d.error(line, about(c) + "'clients' must name at least one process");
     std::set<std::string> seen;
     for (const std::string& client : c.clients) {
-        if (!is_process(m, client)) d.error(line, about(c) + "client " + in_quotes(client) + " is not a process");
+        if (!is_process(m, client)) d.error(line, about(c) + "client " + not_a_process(m, client));
         else if (client == c.server)
             d.error(line, about(c) + "server " + in_quotes(client) + " cannot be its own client");
         else if (!seen.insert(client).second)
@@ -111,7 +124,23 @@ void check_process(const Manifest& m, const Process& p, Diagnostics& d) {
     const int line = p.lines.of("fault_handler");
     if (*p.fault_handler == p.name) d.error(line, about(p) + "fault_handler cannot be the process itself");
     else if (!is_process(m, *p.fault_handler))
-        d.error(line, about(p) + "fault_handler " + in_quotes(*p.fault_handler) + " is not a process");
+        d.error(line, about(p) + "fault_handler " + not_a_process(m, *p.fault_handler));
+}
+
+} // namespace
+
+std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
+
+bool valid_name(const std::string& name, bool dots, std::size_t max_length) {
+    if (name.empty() || name.size() > max_length) return false;
+    for (char ch : name)
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || (dots && ch == '.')))
+            return false;
+    return true;
+}
+
+std::string name_rule(bool dots, std::size_t max_length) {
+    return "must be 1.." + std::to_string(max_length) + " characters from a-z 0-9 _ -" + (dots ? " ." : "");
 }
 
 // Beside the manifest first, then in each search folder; an absolute path is used as it is.
@@ -132,19 +161,26 @@ std::string searched(const Manifest& m, const std::vector<std::string>& search) 
     return list;
 }
 
-// The image's segments must stay clear of the pages the root maps at fixed places.
-void check_layout(const Process& p, const std::vector<Span>& spans, Diagnostics& d) {
-    for (const NamedSpan& fixed : fixed_spans(p.stack))
-        for (const Span& s : spans)
-            if (s.begin < fixed.span.end && fixed.span.begin < s.end)
-                return d.error(p.lines.of("image"),
-                               about(p) + "image " + in_quotes(p.image) + " overlaps its " + fixed.name);
+const char* overlap(const std::vector<Span>& image, const std::vector<NamedSpan>& fixed) {
+    for (const NamedSpan& f : fixed)
+        for (const Span& s : image)
+            if (s.begin < f.span.end && f.span.begin < s.end) return f.name;
+    return nullptr;
 }
 
 std::string breakdown(const Footprint& f) {
     return "image " + format_size(f.image) + " + stack " + format_size(f.stack) + " + IPC buffer " +
            format_size(f.ipc_buffer) + " + startup page " + format_size(f.startup) + " + page tables " +
-           format_size(f.page_tables) + " + kernel objects " + format_size(f.objects);
+           format_size(f.page_tables) + " + kernel objects " + format_size(f.objects) +
+           (f.vm ? " + VM configuration and exits " + format_size(f.vm) : "");
+}
+
+namespace {
+
+// The image's segments must stay clear of the pages the root maps at fixed places.
+void check_layout(const Process& p, const std::vector<Span>& spans, Diagnostics& d) {
+    if (const char* what = overlap(spans, fixed_spans(p.stack)))
+        d.error(p.lines.of("image"), about(p) + "image " + in_quotes(p.image) + " overlaps its " + what);
 }
 
 void check_image(const Manifest& m, Process& p, const std::vector<std::string>& search, Diagnostics& d) {
@@ -178,9 +214,12 @@ void check_grants(const Manifest& m, std::size_t index, Diagnostics& d) {
                                    std::to_string(isok::startup::max_caps) + ")");
 }
 
+// Processes' budgets, and for each VM its domain's budget and its VMM's.
 void check_memory(const Manifest& m, Diagnostics& d) {
     u64 total = 0;
-    for (const Process& p : m.processes) total = total > ~u64{0} - p.budget ? ~u64{0} : total + p.budget;
+    auto add = [&total](u64 bytes) { total = total > ~u64{0} - bytes ? ~u64{0} : total + bytes; };
+    for (const Process& p : m.processes) add(p.budget);
+    for (const Vm& v : m.vms) add(v.total());
     if (m.memory && total > *m.memory)
         d.error(m.lines.of("memory"), "[system]: the budgets add up to " + format_size(total) +
                                           ", more than memory = " + format_size(*m.memory));
@@ -195,6 +234,7 @@ void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnos
     for (const Process& p : m.processes) check_process(m, p, d);
     for (Process& p : m.processes) check_image(m, p, search, d);
     for (std::size_t i = 0; i < m.processes.size(); ++i) check_grants(m, i, d);
+    check_vms(m, search, d);
     check_memory(m, d);
 }
 

@@ -1,4 +1,4 @@
-// The manifest's checks across keys and files: names, references, images, budgets, grants.
+// The manifest's checks across keys and files: names, references, images, budgets, grants, VMs.
 #pragma once
 #include "diagnostics.hpp"
 #include "manifest.hpp"
@@ -10,5 +10,23 @@ namespace isotool {
 // Runs every check on a manifest whose keys all have the right types; reads each process's
 // image (filling image_path, elf and need) and reports what is wrong to d.
 void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnostics& d);
+
+// The checks of the [[vm]] tables (manifest_vm.cpp): reads each VM's kernel, initrd and
+// VMM (filling their paths and bytes, device_bits, need and vmm_need).
+void check_vms(Manifest& m, const std::vector<std::string>& search, Diagnostics& d);
+
+// What the checks of processes and of VMs share.
+std::string in_quotes(const std::string& s);
+// 1..max_length characters from a-z 0-9 _ - (and '.' with dots); name_rule says so in words.
+bool valid_name(const std::string& name, bool dots, std::size_t max_length = manifest_rules::max_name_length);
+std::string name_rule(bool dots, std::size_t max_length = manifest_rules::max_name_length);
+// Where a file named in the manifest is: beside it, then in each search folder; "" when nowhere.
+std::string resolve(const Manifest& m, const std::string& file, const std::vector<std::string>& search);
+// The folders resolve() looks in, for messages.
+std::string searched(const Manifest& m, const std::vector<std::string>& search);
+// The name of the first fixed span any image span overlaps, or nullptr.
+const char* overlap(const std::vector<Span>& image, const std::vector<NamedSpan>& fixed);
+// "image 4K + stack 16K + ...", the parts of a budget for messages.
+std::string breakdown(const Footprint& f);
 
 } // namespace isotool

@@ -1,8 +1,10 @@
-// Manifest to system plan: processes, then channel and fault endpoints, then each process's grants.
+// Manifest to system plan: processes, then channel and fault endpoints, then each process's
+// grants; then for each VM its VMM process and its VM record.
 #include "plan_compile.hpp"
 #include <isok/abi.hpp>
 #include <isok/plan_writer.hpp>
 #include <algorithm>
+#include <filesystem>
 
 namespace isotool {
 namespace {
@@ -44,7 +46,65 @@ plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::
     return spec;
 }
 
+// Files are the same VMM when their paths lead to the same file.
+std::string file_key(const GuestFile& f) {
+    std::error_code ec;
+    const auto canonical = std::filesystem::weakly_canonical(f.path, ec);
+    return f.path.empty() ? f.name : ec ? f.path : canonical.string();
+}
+
+// A VMM is a process of the VM's own, one priority above its vCPUs so that it answers
+// their exits before a spinning guest takes the processor again.
+plan::ProcessSpec vmm_spec(const Manifest& m, std::size_t vm) {
+    const Vm& v = m.vms[vm];
+    return plan::ProcessSpec{.name = vmm_process(v),
+                             .image = vmm_entry(m, vm),
+                             .budget = v.vmm_budget_bytes(),
+                             .stack = manifest_rules::vmm_stack,
+                             .priority = u32(std::min(v.priority + 1, manifest_rules::max_priority)),
+                             .time_slice = u32(manifest_rules::default_time_slice),
+                             .cap_slots = u32(manifest_rules::vmm_caps)};
+}
+
+plan::VmSpec vm_spec(const Vm& v, u32 vmm) {
+    return plan::VmSpec{.name = v.name,
+                        .kernel = kernel_entry(v),
+                        .initrd = v.initrd ? initrd_entry(v) : "",
+                        .memory = v.memory,
+                        .budget = v.need.total(),
+                        .vcpus = u32(v.vcpus),
+                        .priority = u32(v.priority),
+                        .time_slice = u32(v.time_slice),
+                        .devices = v.device_bits,
+                        .vmm = vmm,
+                        .bootargs = v.bootargs};
+}
+
 } // namespace
+
+std::string kernel_entry(const Vm& v) { return v.name + ".kernel"; }
+std::string initrd_entry(const Vm& v) { return v.name + ".initrd"; }
+std::string vmm_process(const Vm& v) { return v.name + ".vmm"; }
+
+std::vector<VmmImage> vmm_images(const Manifest& m) {
+    std::vector<VmmImage> images;
+    std::vector<std::string> keys;
+    for (const Vm& v : m.vms) {
+        const std::string key = file_key(v.vmm);
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        keys.push_back(key);
+        const std::size_t n = images.size() + 1;
+        images.push_back({n == 1 ? "vmm.elf" : "vmm." + std::to_string(n) + ".elf", &v.vmm});
+    }
+    return images;
+}
+
+std::string vmm_entry(const Manifest& m, std::size_t vm) {
+    const std::string key = file_key(m.vms[vm].vmm);
+    for (const VmmImage& image : vmm_images(m))
+        if (file_key(*image.file) == key) return image.entry;
+    return {};
+}
 
 std::vector<GrantedCap> granted_caps(const Manifest& m, std::size_t process) {
     std::vector<GrantedCap> caps;
@@ -78,6 +138,7 @@ isok::Result<std::vector<isok::u8>, std::string> compile_plan(const Manifest& m)
             writer.add(plan::GrantSpec{u32(p), cap.name, endpoint, cap.rights, cap.badge, cap.role});
         }
     }
+    for (std::size_t v = 0; v < m.vms.size(); ++v) writer.add(vm_spec(m.vms[v], writer.add(vmm_spec(m, v))));
     auto bytes = writer.build();
     if (!bytes) return isok::fail(std::string("the plan writer refused the plan: ") + plan::describe(bytes.error()));
     return std::move(*bytes);

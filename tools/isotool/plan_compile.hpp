@@ -28,6 +28,21 @@ std::vector<GrantedCap> granted_caps(const Manifest& m, std::size_t process);
 // process's fault badge is its 1-based place in this list.
 std::vector<std::size_t> handled_by(const Manifest& m, std::size_t handler);
 
+// Boot image entries and plan names of a VM: its kernel "<vm>.kernel", its initrd
+// "<vm>.initrd", its VMM process "<vm>.vmm".
+std::string kernel_entry(const Vm& v);
+std::string initrd_entry(const Vm& v);
+std::string vmm_process(const Vm& v);
+
+// The VMM programs the boot image holds: one per distinct file, in the order the VMs first
+// name them, as entries "vmm.elf", "vmm.2.elf", ...
+struct VmmImage {
+    std::string entry;
+    const GuestFile* file = nullptr;
+};
+std::vector<VmmImage> vmm_images(const Manifest& m);
+std::string vmm_entry(const Manifest& m, std::size_t vm);
+
 // Only for a manifest load_manifest() found no error in.
 isok::Result<std::vector<isok::u8>, std::string> compile_plan(const Manifest& m);
 

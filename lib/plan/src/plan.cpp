@@ -4,50 +4,10 @@
 #include <isok/plan.hpp>
 #include <isok/startup.hpp>
 #include <isok/string.hpp>
+#include "plan_internal.hpp"
 
 namespace isok::plan {
-namespace {
-
-using namespace layout;
-
-// Field loads for offsets inside checked records; a load that does not fit yields 0.
-u32 load32(Bytes b, usize offset) {
-    u32 v = 0;
-    b.le32(offset, v);
-    return v;
-}
-
-u64 load64(Bytes b, usize offset) {
-    u64 v = 0;
-    b.le64(offset, v);
-    return v;
-}
-
-const char* text(Bytes record, usize offset) { return reinterpret_cast<const char*>(record.data() + offset); }
-
-// Where the tables start, from the counts; the counts are capped before any of this runs,
-// so none of the products can overflow.
-struct Counts {
-    u32 processes = 0;
-    u32 endpoints = 0;
-    u32 grants = 0;
-};
-
-constexpr usize endpoints_at(u32 processes) { return header_bytes + usize(processes) * process_bytes; }
-constexpr usize grants_at(u32 processes, u32 endpoints) {
-    return endpoints_at(processes) + usize(endpoints) * endpoint_bytes;
-}
-constexpr usize plan_bytes(Counts c) { return grants_at(c.processes, c.endpoints) + usize(c.grants) * grant_bytes; }
-
-Bytes process_record(Bytes plan, u32 index) {
-    return plan.slice(header_bytes + usize(index) * process_bytes, process_bytes);
-}
-Bytes endpoint_record(Bytes plan, u32 processes, u32 index) {
-    return plan.slice(endpoints_at(processes) + usize(index) * endpoint_bytes, endpoint_bytes);
-}
-Bytes grant_record(Bytes plan, u32 processes, u32 endpoints, u32 index) {
-    return plan.slice(grants_at(processes, endpoints) + usize(index) * grant_bytes, grant_bytes);
-}
+namespace detail {
 
 bool all_zero(Bytes b) {
     for (usize i = 0; i < b.size(); ++i)
@@ -55,15 +15,13 @@ bool all_zero(Bytes b) {
     return true;
 }
 
-// Process and system names: a-z 0-9 _ -. Channel and capability names may also hold '.'.
-enum class Alphabet { process, channel };
-
+namespace {
 constexpr bool name_char(char c, Alphabet a) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           (c == '.' && a == Alphabet::channel);
+           (c == '.' && a == Alphabet::dotted);
 }
+} // namespace
 
-// Every name field holds the name, a NUL and NUL padding: one encoding, nothing hidden.
 Status<Error> check_padding(Bytes record, usize offset, usize bytes, usize& length) {
     length = str_length_bounded(text(record, offset), bytes);
     if (length == bytes) return fail(Error::name_unterminated);
@@ -73,20 +31,28 @@ Status<Error> check_padding(Bytes record, usize offset, usize bytes, usize& leng
 
 Status<Error> check_name(Bytes record, usize offset, Alphabet alphabet) {
     usize length = 0;
-    if (auto s = check_padding(record, offset, name_bytes, length); !s) return s;
+    if (auto s = check_padding(record, offset, layout::name_bytes, length); !s) return s;
     if (length == 0) return fail(Error::name_bad);
     for (usize i = 0; i < length; ++i)
         if (!name_char(text(record, offset)[i], alphabet)) return fail(Error::name_bad);
     return {};
 }
 
-// The image is looked up in the boot image, so it obeys the boot image's name rule.
-Status<Error> check_image_name(Bytes record) {
+// Entries are looked up in the boot image, so their names obey the boot image's rule.
+Status<Error> check_entry_name(Bytes record, usize offset, bool optional) {
     usize length = 0;
-    if (auto s = check_padding(record, process_field::image, image_name_bytes, length); !s) return s;
-    if (!bootimage::check_name(text(record, process_field::image), length)) return fail(Error::name_bad);
+    if (auto s = check_padding(record, offset, layout::image_name_bytes, length); !s) return s;
+    if (length == 0 && optional) return {};
+    if (!bootimage::check_name(text(record, offset), length)) return fail(Error::name_bad);
     return {};
 }
+
+} // namespace detail
+
+namespace {
+
+using namespace layout;
+using namespace detail;
 
 Status<Error> check_header(Bytes b, Counts& c) {
     if (b.size() < sizeof(magic)) return fail(Error::truncated);
@@ -95,12 +61,13 @@ Status<Error> check_header(Bytes b, Counts& c) {
     if (b.size() < header_bytes) return fail(Error::truncated);
     if (load32(b, header_field::version) != version) return fail(Error::bad_version);
     c = {load32(b, header_field::process_count), load32(b, header_field::endpoint_count),
-         load32(b, header_field::grant_count)};
-    if (c.processes > max_processes || c.endpoints > max_endpoints || c.grants > max_grants)
+         load32(b, header_field::grant_count), load32(b, header_field::vm_count)};
+    if (c.processes > max_processes || c.endpoints > max_endpoints || c.grants > max_grants || c.vms > max_vms)
         return fail(Error::too_many);
     if (load64(b, header_field::size) != plan_bytes(c)) return fail(Error::bad_size);
     if (b.size() < plan_bytes(c)) return fail(Error::truncated);
-    return check_name(b, header_field::system, Alphabet::process);
+    if (load32(b, header_field::reserved)) return fail(Error::reserved_not_zero);
+    return check_name(b, header_field::system, Alphabet::plain);
 }
 
 Status<Error> check_limits(Bytes r) {
@@ -126,7 +93,7 @@ Status<Error> check_fault_handler(Bytes plan, Counts c, u32 index) {
     }
     if (handler >= c.processes || handler == index || endpoint >= c.endpoints || !badge)
         return fail(Error::bad_fault_handler);
-    Bytes e = endpoint_record(plan, c.processes, endpoint);
+    Bytes e = endpoint_record(plan, c, endpoint);
     if (load32(e, endpoint_field::kind) != u32(EndpointKind::faults) || load32(e, endpoint_field::server) != handler)
         return fail(Error::bad_fault_handler);
     return {};
@@ -144,8 +111,8 @@ Status<Error> check_grant_range(Bytes r, u32& next_grant) {
 
 Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
     Bytes r = process_record(plan, index);
-    if (auto s = check_name(r, process_field::name, Alphabet::process); !s) return s;
-    if (auto s = check_image_name(r); !s) return s;
+    if (auto s = check_name(r, process_field::name, Alphabet::dotted); !s) return s;
+    if (auto s = check_entry_name(r, process_field::image, false); !s) return s;
     if (load32(r, process_field::reserved)) return fail(Error::reserved_not_zero);
     if (auto s = check_limits(r); !s) return s;
     if (auto s = check_fault_handler(plan, c, index); !s) return s;
@@ -153,8 +120,8 @@ Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
 }
 
 Status<Error> check_endpoint(Bytes plan, Counts c, u32 index) {
-    Bytes r = endpoint_record(plan, c.processes, index);
-    if (auto s = check_name(r, endpoint_field::name, Alphabet::channel); !s) return s;
+    Bytes r = endpoint_record(plan, c, index);
+    if (auto s = check_name(r, endpoint_field::name, Alphabet::dotted); !s) return s;
     if (load32(r, endpoint_field::reserved)) return fail(Error::reserved_not_zero);
     u32 kind = load32(r, endpoint_field::kind), flags = load32(r, endpoint_field::flags);
     if (kind != u32(EndpointKind::channel) && kind != u32(EndpointKind::faults)) return fail(Error::bad_kind);
@@ -185,14 +152,14 @@ Status<Error> check_role(Bytes endpoint, u32 role, u32 process) {
 
 Status<Error> check_grant(Bytes plan, Counts c, u32 process, u32 index) {
     Bytes p = process_record(plan, process);
-    Bytes r = grant_record(plan, c.processes, c.endpoints, load32(p, process_field::first_grant) + index);
-    if (auto s = check_name(r, grant_field::name, Alphabet::channel); !s) return s;
+    Bytes r = grant_record(plan, c, load32(p, process_field::first_grant) + index);
+    if (auto s = check_name(r, grant_field::name, Alphabet::dotted); !s) return s;
     if (load64(r, grant_field::reserved)) return fail(Error::reserved_not_zero);
     if (load32(r, grant_field::slot) != startup::first_grant_slot + index) return fail(Error::bad_slot);
     if (load32(r, grant_field::rights) & ~u32(abi::rights::all)) return fail(Error::bad_rights);
     u32 endpoint = load32(r, grant_field::endpoint);
     if (endpoint >= c.endpoints) return fail(Error::bad_endpoint);
-    return check_role(endpoint_record(plan, c.processes, endpoint), load32(r, grant_field::role), process);
+    return check_role(endpoint_record(plan, c, endpoint), load32(r, grant_field::role), process);
 }
 
 // Names a process finds its capabilities by must tell them apart.
@@ -201,8 +168,8 @@ Status<Error> check_grant_names(Bytes plan, Counts c, u32 process) {
     u32 first = load32(p, process_field::first_grant), count = load32(p, process_field::grant_count);
     for (u32 i = 0; i < count; ++i)
         for (u32 j = i + 1; j < count; ++j)
-            if (str_equal(text(grant_record(plan, c.processes, c.endpoints, first + i), grant_field::name),
-                          text(grant_record(plan, c.processes, c.endpoints, first + j), grant_field::name)))
+            if (str_equal(text(grant_record(plan, c, first + i), grant_field::name),
+                          text(grant_record(plan, c, first + j), grant_field::name)))
                 return fail(Error::name_duplicate);
     return {};
 }
@@ -227,9 +194,9 @@ Status<Error> check_process_pairs(Bytes plan, u32 processes) {
 // Unique channel names; at most one faults endpoint per handler.
 Status<Error> check_endpoint_pairs(Bytes plan, Counts c) {
     for (u32 i = 0; i < c.endpoints; ++i) {
-        Bytes a = endpoint_record(plan, c.processes, i);
+        Bytes a = endpoint_record(plan, c, i);
         for (u32 j = i + 1; j < c.endpoints; ++j) {
-            Bytes b = endpoint_record(plan, c.processes, j);
+            Bytes b = endpoint_record(plan, c, j);
             u32 kind = load32(a, endpoint_field::kind);
             if (kind != load32(b, endpoint_field::kind)) continue;
             bool same = kind == u32(EndpointKind::channel)
@@ -254,7 +221,8 @@ Status<Error> check_tables(Bytes plan, Counts c) {
         if (auto s = check_grant_names(plan, c, p); !s) return s;
     }
     if (auto s = check_process_pairs(plan, c.processes); !s) return s;
-    return check_endpoint_pairs(plan, c);
+    if (auto s = check_endpoint_pairs(plan, c); !s) return s;
+    return check_vms(plan, c);
 }
 
 } // namespace
@@ -264,7 +232,7 @@ Result<Plan, Error> Plan::open(Bytes available) {
     if (auto s = check_header(available, c); !s) return fail(s.error());
     Bytes plan = available.slice(0, plan_bytes(c));
     if (auto s = check_tables(plan, c); !s) return fail(s.error());
-    return Plan(plan, c.processes, c.endpoints);
+    return Plan(plan, c.processes, c.endpoints, c.grants, c.vms);
 }
 
 const char* Plan::system() const { return plan_.size() ? text(plan_, header_field::system) : ""; }
@@ -289,7 +257,7 @@ Result<Process, Error> Plan::process(u32 index) const {
 
 Result<Endpoint, Error> Plan::endpoint(u32 index) const {
     if (index >= endpoints_) return fail(Error::not_found);
-    Bytes r = endpoint_record(plan_, processes_, index);
+    Bytes r = endpoint_record(plan_, {processes_, endpoints_, grants_, vms_}, index);
     return Endpoint{
         .name = text(r, endpoint_field::name),
         .kind = EndpointKind(load32(r, endpoint_field::kind)),
@@ -302,7 +270,8 @@ Result<Grant, Error> Plan::grant(u32 process, u32 index) const {
     if (process >= processes_) return fail(Error::not_found);
     Bytes p = process_record(plan_, process);
     if (index >= load32(p, process_field::grant_count)) return fail(Error::not_found);
-    Bytes r = grant_record(plan_, processes_, endpoints_, load32(p, process_field::first_grant) + index);
+    const Counts c{processes_, endpoints_, grants_, vms_};
+    Bytes r = grant_record(plan_, c, load32(p, process_field::first_grant) + index);
     return Grant{
         .name = text(r, grant_field::name),
         .slot = load32(r, grant_field::slot),
@@ -324,18 +293,18 @@ const char* describe(Error e) {
     case Error::truncated: return "plan is shorter than its header or its declared size";
     case Error::bad_magic: return "not a system plan (magic is not \"ISOKPLAN\")";
     case Error::bad_version: return "unsupported system plan version";
-    case Error::too_many: return "more processes, endpoints or grants than the format allows";
+    case Error::too_many: return "more processes, endpoints, grants or VMs than the format allows";
     case Error::bad_size: return "declared plan size does not match the table counts";
     case Error::name_unterminated: return "a name is not NUL-terminated within its field";
     case Error::name_bad: return "a name is empty or has a character outside its alphabet";
     case Error::name_not_padded: return "bytes after a name's terminator are not zero";
     case Error::name_too_long: return "a name is longer than its field holds";
-    case Error::name_duplicate: return "two processes, channels or capabilities of a process share a name";
+    case Error::name_duplicate: return "two processes, VMs, channels or capabilities of a process share a name";
     case Error::reserved_not_zero: return "reserved bytes are not zero";
-    case Error::bad_priority: return "process priority outside 1..254";
-    case Error::bad_time_slice: return "process time slice outside 1..1000";
+    case Error::bad_priority: return "process or VM priority outside 1..254";
+    case Error::bad_time_slice: return "process or VM time slice outside 1..1000";
     case Error::bad_cap_slots: return "process capability space size outside 16..4096";
-    case Error::bad_memory: return "process budget or stack is zero or not a multiple of 4 KiB";
+    case Error::bad_memory: return "a budget, stack or guest RAM size is out of range or not a multiple of 4 KiB";
     case Error::bad_fault_handler: return "fault handler, its endpoint or its badge is inconsistent";
     case Error::bad_grant_range: return "grants out of process order or more than the capability space holds";
     case Error::bad_endpoint: return "grant names an endpoint that does not exist or is of the wrong kind";
@@ -345,7 +314,11 @@ const char* describe(Error e) {
     case Error::bad_slot: return "grant slot is not the next one after the previous grant";
     case Error::bad_role: return "unknown grant role";
     case Error::bad_rights: return "grant rights outside the known rights";
-    case Error::not_found: return "no such process, endpoint or grant";
+    case Error::bad_vcpus: return "VM vCPU count outside 1..8";
+    case Error::bad_devices: return "unknown VM device bits";
+    case Error::bad_vmm: return "VM's VMM is not a process, serves two VMs, or lacks slots for the VM's capabilities";
+    case Error::bad_bootargs: return "VM boot arguments hold a character outside printable ASCII";
+    case Error::not_found: return "no such process, endpoint, grant or VM";
     }
     return "unknown error";
 }

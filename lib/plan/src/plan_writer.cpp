@@ -1,4 +1,4 @@
-// Host-only system plan writer: lays out the header and the three tables of docs/plan-format.md.
+// Host-only system plan writer: lays out the header and the four tables of docs/plan-format.md.
 #include <isok/plan_writer.hpp>
 #include <isok/startup.hpp>
 #include <algorithm>
@@ -55,6 +55,20 @@ void write_grant(std::vector<u8>& out, usize at, const GrantSpec& g, u64 slot) {
     store32(out, at + grant_field::role, u32(g.role));
 }
 
+void write_vm(std::vector<u8>& out, usize at, const VmSpec& v) {
+    store_name(out, at + vm_field::name, v.name);
+    store_name(out, at + vm_field::kernel, v.kernel);
+    store_name(out, at + vm_field::initrd, v.initrd);
+    store64(out, at + vm_field::memory, v.memory);
+    store64(out, at + vm_field::budget, v.budget);
+    store32(out, at + vm_field::vcpus, v.vcpus);
+    store32(out, at + vm_field::priority, v.priority);
+    store32(out, at + vm_field::time_slice, v.time_slice);
+    store32(out, at + vm_field::devices, v.devices);
+    store32(out, at + vm_field::vmm, v.vmm);
+    store_name(out, at + vm_field::bootargs, v.bootargs);
+}
+
 } // namespace
 
 u32 Writer::add(ProcessSpec process) {
@@ -65,6 +79,11 @@ u32 Writer::add(ProcessSpec process) {
 u32 Writer::add(EndpointSpec endpoint) {
     endpoints_.push_back(std::move(endpoint));
     return u32(endpoints_.size() - 1);
+}
+
+u32 Writer::add(VmSpec vm) {
+    vms_.push_back(std::move(vm));
+    return u32(vms_.size() - 1);
 }
 
 void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
@@ -81,6 +100,11 @@ Status<Error> Writer::check_lengths() const {
         if (!fits(g.name, name_bytes)) return fail(Error::name_too_long);
         if (g.process >= processes_.size()) return fail(Error::bad_grant_range);
     }
+    for (const VmSpec& v : vms_) {
+        if (!fits(v.name, name_bytes) || !fits(v.kernel, image_name_bytes) || !fits(v.initrd, image_name_bytes))
+            return fail(Error::name_too_long);
+        if (!fits(v.bootargs, bootargs_bytes)) return fail(Error::bad_bootargs);
+    }
     return {};
 }
 
@@ -88,12 +112,14 @@ Status<Error> Writer::check_lengths() const {
 std::vector<u8> Writer::encode() const {
     const usize endpoints_at = header_bytes + processes_.size() * process_bytes;
     const usize grants_at = endpoints_at + endpoints_.size() * endpoint_bytes;
-    std::vector<u8> out(grants_at + grants_.size() * grant_bytes, 0);
+    const usize vms_at = grants_at + grants_.size() * grant_bytes;
+    std::vector<u8> out(vms_at + vms_.size() * vm_bytes, 0);
     std::copy(std::begin(magic), std::end(magic), out.begin() + header_field::magic);
     store32(out, header_field::version, version);
     store32(out, header_field::process_count, u32(processes_.size()));
     store32(out, header_field::endpoint_count, u32(endpoints_.size()));
     store32(out, header_field::grant_count, u32(grants_.size()));
+    store32(out, header_field::vm_count, u32(vms_.size()));
     store64(out, header_field::size, out.size());
     store_name(out, header_field::system, system_);
     for (usize i = 0; i < endpoints_.size(); ++i) write_endpoint(out, endpoints_at + i * endpoint_bytes, endpoints_[i]);
@@ -107,6 +133,7 @@ std::vector<u8> Writer::encode() const {
         }
         write_process(out, header_bytes + p * process_bytes, processes_[p], first, next - first);
     }
+    for (usize i = 0; i < vms_.size(); ++i) write_vm(out, vms_at + i * vm_bytes, vms_[i]);
     return out;
 }
 

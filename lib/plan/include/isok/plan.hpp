@@ -1,30 +1,40 @@
 // The system plan: the compiled, binary form of the system manifest that the root process
 // builds the system from. Byte layout: docs/plan-format.md; isotool writes it.
 #pragma once
+#include <isok/abi.hpp>
 #include <isok/bytes.hpp>
 #include <isok/result.hpp>
 #include <isok/types.hpp>
+#include <isok/vm_config.hpp>
 
 namespace isok::plan {
 
 // The format in numbers; docs/plan-format.md says the same in tables.
 namespace layout {
 inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
-inline constexpr u32 version = 1;
-inline constexpr usize header_bytes = 64;
+inline constexpr u32 version = 2;
+inline constexpr usize header_bytes = 72;
 inline constexpr usize process_bytes = 136;
 inline constexpr usize endpoint_bytes = 48;
 inline constexpr usize grant_bytes = 64;
+inline constexpr usize vm_bytes = 424;
 inline constexpr usize name_bytes = 32;       // a name, its NUL and NUL padding (as startup::Cap)
 inline constexpr usize image_name_bytes = 48; // a boot image entry name field
-inline constexpr u32 max_processes = 64;
+inline constexpr usize bootargs_bytes = 256;  // as vm::Config::bootargs
+inline constexpr u32 max_processes = 64;      // VMMs included
 inline constexpr u32 max_endpoints = 256;
 inline constexpr u32 max_grants = 4096;
+inline constexpr u32 max_vms = 32;
 inline constexpr u32 min_cap_slots = 16;
 inline constexpr u32 max_cap_slots = 4096;
 inline constexpr u32 max_time_slice = 1000;
 inline constexpr u64 page = 4 * KiB;
 inline constexpr u32 flag_grant = 1; // endpoint flags: clients may send capabilities along
+inline constexpr u64 min_vm_memory = 4 * MiB;
+// Guest RAM is mapped whole into the VMM at vm::vmm_guest_ram_address, below user_space_end.
+inline constexpr u64 max_vm_memory = abi::user_space_end - vm::vmm_guest_ram_address;
+inline constexpr u32 known_devices =
+    u32(vm::device::uart | vm::device::virtio_console | vm::device::virtio_net | vm::device::virtio_block);
 
 namespace header_field {
 inline constexpr usize magic = 0;           // 8 bytes
@@ -34,6 +44,8 @@ inline constexpr usize endpoint_count = 16; // u32
 inline constexpr usize grant_count = 20;    // u32
 inline constexpr usize size = 24;           // u64, bytes of the whole plan
 inline constexpr usize system = 32;         // name_bytes
+inline constexpr usize vm_count = 64;       // u32
+inline constexpr usize reserved = 68;       // u32, zero
 } // namespace header_field
 
 namespace process_field {
@@ -69,7 +81,35 @@ inline constexpr usize rights = 48;   // u32, isok::abi::rights
 inline constexpr usize role = 52;     // u32
 inline constexpr usize reserved = 56; // u64, zero
 } // namespace grant_field
+
+namespace vm_field {
+inline constexpr usize name = 0;        // name_bytes
+inline constexpr usize kernel = 32;     // image_name_bytes
+inline constexpr usize initrd = 80;     // image_name_bytes, all zero for none
+inline constexpr usize memory = 128;    // u64, bytes of guest RAM
+inline constexpr usize budget = 136;    // u64, bytes moved to the VM's domain
+inline constexpr usize vcpus = 144;     // u32
+inline constexpr usize priority = 148;  // u32
+inline constexpr usize time_slice = 152; // u32
+inline constexpr usize devices = 156;   // u32, vm::device bits
+inline constexpr usize vmm = 160;       // u32, process index
+inline constexpr usize reserved = 164;  // u32, zero
+inline constexpr usize bootargs = 168;  // bootargs_bytes
+} // namespace vm_field
 } // namespace layout
+
+// What the root gives every VM, beyond the plan's numbers: the VM domain's capability
+// space, and where a VMM finds its guest's kernel and initrd (read-only, straight from the
+// boot image). isotool's budget rule counts with the same numbers.
+namespace vm_build {
+inline constexpr u32 domain_cap_slots = 16;
+inline constexpr u64 kernel_address = 0x800000000;  // 32 GiB
+inline constexpr u64 initrd_address = 0xc00000000;  // 48 GiB
+inline constexpr u64 image_window = 0x400000000;    // 16 GiB: the most either may take
+// Capabilities the root grants a VMM beyond its plan grants: "vm", "memory", "exits",
+// then one per vCPU.
+inline constexpr u32 vmm_caps = 3;
+} // namespace vm_build
 
 inline constexpr u32 none = ~u32{0}; // no fault handler, no fault endpoint
 
@@ -100,7 +140,7 @@ enum class Error : u8 {
     bad_priority,
     bad_time_slice,
     bad_cap_slots,
-    bad_memory,         // budget or stack zero or not a page multiple
+    bad_memory,         // budget, stack or guest RAM out of range or not a page multiple
     bad_fault_handler,
     bad_grant_range,    // grants not in process order, or more than the slots hold
     bad_endpoint,       // an index past the endpoints, or the wrong kind of endpoint
@@ -110,6 +150,10 @@ enum class Error : u8 {
     bad_slot,
     bad_role,
     bad_rights,
+    bad_vcpus,
+    bad_devices,
+    bad_vmm,            // no such process, the VMM of two VMs, or too few slots for the VM's caps
+    bad_bootargs,
     not_found,
 };
 
@@ -147,6 +191,21 @@ struct Grant {
     Role role{};
 };
 
+// A virtual machine to build; its VMM is process `vmm` of the plan.
+struct Vm {
+    const char* name = "";
+    const char* kernel = ""; // the boot image entry (kind guest_kernel)
+    const char* initrd = ""; // the boot image entry (kind guest_initrd); "" for none
+    u64 memory = 0;          // bytes of guest RAM, at vm::guest_ram_base
+    u64 budget = 0;          // bytes moved to the VM's domain: RAM, vCPUs, G-stage tables
+    u32 vcpus = 0;           // 1..vm::max_vcpus
+    u32 priority = 0;        // of every vCPU, 1..254
+    u32 time_slice = 0;      // of every vCPU
+    u32 devices = 0;         // vm::device bits
+    u32 vmm = 0;             // process index
+    const char* bootargs = "";
+};
+
 // A validated plan. open() checks everything once: counts, sizes, every index, every name,
 // every range. The accessors then cannot fail on the content, only on indices out of range.
 class Plan {
@@ -159,17 +218,25 @@ public:
     const char* system() const;
     u32 process_count() const { return processes_; }
     u32 endpoint_count() const { return endpoints_; }
+    u32 vm_count() const { return vms_; }
     Result<Process, Error> process(u32 index) const;
     Result<Endpoint, Error> endpoint(u32 index) const;
     Result<Grant, Error> grant(u32 process, u32 index) const;
     Result<u32, Error> find_process(const char* name) const;
+    Result<Vm, Error> vm(u32 index) const;
+    // The VM whose VMM the process is; not_found for an ordinary process.
+    Result<u32, Error> vm_of(u32 process) const;
 
 private:
-    Plan(Bytes plan, u32 processes, u32 endpoints) : plan_(plan), processes_(processes), endpoints_(endpoints) {}
+    Plan(Bytes plan, u32 processes, u32 endpoints, u32 grants, u32 vms)
+        : plan_(plan), processes_(processes), endpoints_(endpoints), grants_(grants), vms_(vms) {}
+    Bytes vm_record(u32 index) const;
 
     Bytes plan_;
     u32 processes_ = 0;
     u32 endpoints_ = 0;
+    u32 grants_ = 0;
+    u32 vms_ = 0;
 };
 
 } // namespace isok::plan

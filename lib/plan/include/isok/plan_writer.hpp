@@ -35,6 +35,20 @@ struct GrantSpec {
     Role role{};
 };
 
+struct VmSpec {
+    std::string name;
+    std::string kernel; // boot image entry names
+    std::string initrd; // empty for none
+    u64 memory = 0;
+    u64 budget = 0;
+    u32 vcpus = 0;
+    u32 priority = 0;
+    u32 time_slice = 0;
+    u32 devices = 0;
+    u32 vmm = 0; // process index
+    std::string bootargs;
+};
+
 class Writer {
 public:
     explicit Writer(std::string system) : system_(std::move(system)) {}
@@ -42,6 +56,7 @@ public:
     // Each returns the index the reader will give the record.
     u32 add(ProcessSpec process);
     u32 add(EndpointSpec endpoint);
+    u32 add(VmSpec vm);
     // Grants keep the order they were added in, per process; their slots follow from it.
     void add(GrantSpec grant);
 
@@ -57,6 +72,7 @@ private:
     std::vector<ProcessSpec> processes_;
     std::vector<EndpointSpec> endpoints_;
     std::vector<GrantSpec> grants_;
+    std::vector<VmSpec> vms_;
 };
 
 } // namespace isok::plan

@@ -1,0 +1,69 @@
+// What the two halves of the plan reader share (plan.cpp: header, processes, endpoints,
+// grants; plan_vm.cpp: virtual machines): bounded field loads, record positions, names.
+#pragma once
+#include <isok/plan.hpp>
+
+namespace isok::plan::detail {
+
+// Field loads for offsets inside checked records; a load that does not fit yields 0.
+inline u32 load32(Bytes b, usize offset) {
+    u32 v = 0;
+    b.le32(offset, v);
+    return v;
+}
+
+inline u64 load64(Bytes b, usize offset) {
+    u64 v = 0;
+    b.le64(offset, v);
+    return v;
+}
+
+inline const char* text(Bytes record, usize offset) { return reinterpret_cast<const char*>(record.data() + offset); }
+
+// The table counts. They are capped before any position is computed, so none of the
+// products below can overflow.
+struct Counts {
+    u32 processes = 0;
+    u32 endpoints = 0;
+    u32 grants = 0;
+    u32 vms = 0;
+};
+
+constexpr usize endpoints_at(const Counts& c) {
+    return layout::header_bytes + usize(c.processes) * layout::process_bytes;
+}
+constexpr usize grants_at(const Counts& c) { return endpoints_at(c) + usize(c.endpoints) * layout::endpoint_bytes; }
+constexpr usize vms_at(const Counts& c) { return grants_at(c) + usize(c.grants) * layout::grant_bytes; }
+constexpr usize plan_bytes(const Counts& c) { return vms_at(c) + usize(c.vms) * layout::vm_bytes; }
+
+inline Bytes process_record(Bytes plan, u32 index) {
+    return plan.slice(layout::header_bytes + usize(index) * layout::process_bytes, layout::process_bytes);
+}
+inline Bytes endpoint_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(endpoints_at(c) + usize(index) * layout::endpoint_bytes, layout::endpoint_bytes);
+}
+inline Bytes grant_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(grants_at(c) + usize(index) * layout::grant_bytes, layout::grant_bytes);
+}
+inline Bytes vm_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(vms_at(c) + usize(index) * layout::vm_bytes, layout::vm_bytes);
+}
+
+bool all_zero(Bytes b);
+
+// System and VM names: a-z 0-9 _ -. Process, channel and capability names may also hold
+// '.' (the manifest keeps dots out of its process names, so "<vm>.vmm" is never taken).
+enum class Alphabet { plain, dotted };
+
+// Every name field holds the name, a NUL and NUL padding: one encoding, nothing hidden.
+// length: the name's length.
+Status<Error> check_padding(Bytes record, usize offset, usize bytes, usize& length);
+// A non-empty name of the alphabet in a name_bytes field.
+Status<Error> check_name(Bytes record, usize offset, Alphabet alphabet);
+// A boot image entry name in an image_name_bytes field; empty allowed when optional.
+Status<Error> check_entry_name(Bytes record, usize offset, bool optional);
+
+// The virtual machine table, after every other table has been checked.
+Status<Error> check_vms(Bytes plan, const Counts& c);
+
+} // namespace isok::plan::detail
