@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 QEMU_MEMORY ?= 256M
 QEMU_HARTS ?= 2
 
-.PHONY: all setup build run test clean
+.PHONY: all setup build run test bench clean
 
 all: build
 
@@ -26,6 +26,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The benchmark system under -icount shift=0: lines "BENCH <name> <value> <unit>".
+bench: build
+	@scripts/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

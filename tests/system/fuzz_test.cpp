@@ -1,0 +1,65 @@
+// Robustness: a process makes a million system calls with random numbers and arguments
+// (user/tests/fuzzer); the kernel stays up, answers each with a defined error code, and
+// the processes beside the fuzzer finish their work. tests/system/systems/fuzz.toml.
+#include "system_test.hpp"
+
+#include <regex>
+
+using namespace isok::test;
+
+namespace {
+class FuzzTest : public SystemTest {};
+} // namespace
+
+TEST_F(FuzzTest, KernelSurvivesAMillionRandomSystemCalls) {
+    QemuConfig c;
+    c.kernel = kernel_path;
+    c.boot_image = std::string(ISOK_TEST_IMAGE_DIR) + "/fuzz.img";
+    c.until = "[fuzzer] after fuzzing, a call to the partner: ok, answer 1\r\n";
+    c.timeout = std::chrono::seconds(200);
+    QemuRun run = boot(c);
+    std::erase(run.console, '\r');
+    ASSERT_TRUE(run.reached_until) << "the fuzzer did not finish";
+    EXPECT_FALSE(run.contains("KERNEL PANIC"));
+
+    auto totals = run.match(R"(\[fuzzer\] (\d+) calls, (\d+) rejected, (\d+) succeeded, (\d+) with an undefined error code)");
+    ASSERT_EQ(totals.size(), 5u);
+    unsigned long long calls = std::stoull(totals[1]), rejected = std::stoull(totals[2]), succeeded = std::stoull(totals[3]);
+    EXPECT_GE(calls, 1'000'000u);
+    EXPECT_GT(rejected, 0u);
+    EXPECT_GT(succeeded, 0u);
+    EXPECT_EQ(rejected + succeeded, calls);
+    EXPECT_EQ(totals[4], "0") << "the kernel returned an error code the ABI does not define";
+
+    // Deep, not only rejected at the door: calls that change the kernel's state succeeded.
+    auto per_call = run.match(R"(succeeded of made, per call number:(.*))");
+    ASSERT_EQ(per_call.size(), 2u);
+    const std::string line = per_call[1] + " ";
+    auto made = [&](int number, unsigned long long& ok, unsigned long long& tries) {
+        std::smatch m;
+        if (!std::regex_search(line, m, std::regex(" " + std::to_string(number) + R"(:(\d+)/(\d+) )"))) return false;
+        ok = std::stoull(m[1]), tries = std::stoull(m[2]);
+        return true;
+    };
+    // send, call, signal, wait, create, destroy, cap_copy, cap_delete, map, unmap,
+    // thread_control, domain_info, poll
+    for (int number : {3, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}) {
+        unsigned long long ok = 0, tries = 0;
+        ASSERT_TRUE(made(number, ok, tries)) << "call " << number;
+        EXPECT_GT(ok, 0u) << "call " << number << " never succeeded";
+        EXPECT_GT(tries, 10'000u) << "call " << number << " was hardly made";
+    }
+    unsigned long long exits = 1, exit_tries = 1;
+    EXPECT_TRUE(made(2, exits, exit_tries) && exit_tries == 0) << "the fuzzer must never call exit";
+
+    // Messages with capabilities reached the partner (transfer was exercised too).
+    auto partner = run.match(R"(\[fuzzer\] the partner received (\d+) messages and (\d+) capabilities)");
+    ASSERT_EQ(partner.size(), 3u);
+    EXPECT_GT(std::stoull(partner[1]), 1000u);
+    EXPECT_GT(std::stoull(partner[2]), 0u);
+
+    // The fuzzer still talks, and its neighbours finished.
+    EXPECT_TRUE(run.contains("[fuzzer] after fuzzing, a call to the partner: ok, answer 1\n"));
+    EXPECT_TRUE(run.contains("[ping] sent 1000 balls, 1000 answers right, pong counted 1000\n"));
+    EXPECT_TRUE(run.contains("[alpha] 100 requests, 100 answers named my badge 1, server counted 100\n"));
+}

@@ -1,0 +1,436 @@
+// fuzzer: at least a million system calls with random numbers (valid and not) and random
+// arguments from a seeded xorshift. Some calls get fully random arguments; most get
+// arguments biased towards what the kernel looks at (slot numbers in and just past the
+// capability space, slots that hold something, plausible user and kernel addresses,
+// small integers), so they get past the first check and deep into the kernel. It counts
+// the calls and those rejected (a non-zero error), and prints them at the end. The
+// kernel must stay up and the other processes must finish.
+//
+// With the receive end of channel "fuzz" it is the fuzzer's partner instead: it answers
+// every message with one word, 1 ("kill" to an exception message), so that the fuzzer's
+// send and call have someone to reach; it accepts the capabilities sent along and
+// deletes them again. Asked with label `stats_label`, it also tells how many messages
+// and capabilities it received.
+//
+// What the fuzzer does not do, and why: a call the kernel obeys can legitimately end or
+// freeze the fuzzer, and that would not be a kernel failure. So it never calls exit;
+// never destroys, stops or lowers the priority of its own thread (slot 1 and any copy
+// of it); never destroys its own domain (slot 0 and copies; the kernel refuses that with
+// busy anyway); never starts a thread in its own domain (it would run over the fuzzer's
+// own memory); never unmaps its own memory outside a scratch arena; never blocks forever
+// (no send, call or receive on an endpoint of its own making that nobody serves; a wait
+// only right after a signal); and never debug_writes bytes that could be mapped (random
+// bytes on the console are no test). To keep its calls deep it also never deletes slots
+// 0, 1 or its partner's endpoint, nor the capability create gave it to an object (the
+// kernel does not free an object with its last capability, so that would leak budget
+// until every create failed with no_budget); copies it deletes freely. Each rule rejects
+// the drawn arguments and draws again, so every call number, exit aside, is still made,
+// only with other slots or operations. The fuzzer keeps a shadow of its capability space
+// (what it created, copied and deleted) to know which slots are which, and every 1024
+// calls destroys what it made, which refunds its budget.
+#include <isok/rt/console.hpp>
+#include <isok/rt/ipc.hpp>
+#include <isok/rt/startup.hpp>
+
+using namespace isok;
+using rt::Error;
+namespace sys = rt::sys;
+using abi::Syscall;
+
+namespace {
+
+constexpr u64 total_calls = 1'000'000;
+constexpr u64 reset_every = 1024; // calls between clean-ups that refund the budget
+constexpr u64 max_slots = 256;
+constexpr u64 page = 4096;
+constexpr u64 arena = 0x10000000;             // scratch addresses where its own memory gets mapped
+constexpr u64 arena_pages = 64;
+constexpr u64 never_mapped = 0x38000000;      // no map into its own domain lands here
+constexpr u64 never_mapped_pages = 16;
+constexpr u64 kernel_address = 0xffffffc000000000;
+constexpr u64 stats_label = 0x57a7;
+
+struct Xorshift {
+    u64 state;
+    u64 next() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    }
+    u64 below(u64 n) { return next() % n; }
+    bool one_in(u64 n) { return below(n) == 0; }
+};
+
+// What the fuzzer knows about each of its slots.
+// own_thread: a thread in its own domain, never started; other: a type it does not know.
+enum class Kind : u8 { empty, self_domain, self_thread, partner, endpoint, notification, memory, domain, own_thread, thread, other };
+struct Shadow {
+    Kind kind = Kind::empty;
+    u64 rights = 0;
+    bool original = false; // the capability create made, which reset() destroys it through
+};
+
+struct Call {
+    u64 number;
+    u64 a[6];
+};
+
+class Fuzzer {
+public:
+    Fuzzer(u64 slots, u64 partner) : slots_(slots < max_slots ? slots : max_slots), partner_(partner) {
+        shadow_[startup::self_domain_slot] = {Kind::self_domain, abi::rights::all};
+        shadow_[startup::self_thread_slot] = {Kind::self_thread, abi::rights::all};
+        if (partner_ < slots_) shadow_[partner_] = {Kind::partner, abi::rights::write};
+    }
+
+    void run() {
+        for (u64 n = 1; n <= total_calls; ++n) {
+            Call c = draw();
+            prime(c);
+            rt::Registers r = rt::raw_syscall(Syscall(c.number), c.a[0], c.a[1], c.a[2], c.a[3], c.a[4], c.a[5]);
+            u64 e = r.a[0];
+            if (e != 0) ++rejected_;
+            if (e < error_kinds) ++errors_[e];
+            else ++undefined_;
+            if (c.number < u64(Syscall::count)) {
+                ++made_[c.number];
+                if (e == 0) ++succeeded_[c.number];
+            }
+            if (e == 0) learn(c);
+            if (n % reset_every == 0) reset();
+            if (n % 250'000 == 0) rt::print("%lu calls so far\n", n);
+        }
+    }
+
+    void report() const {
+        rt::print("%lu calls, %lu rejected, %lu succeeded, %lu with an undefined error code\n", total_calls, rejected_,
+                  total_calls - rejected_, undefined_);
+        for (u64 e = 1; e < error_kinds; ++e)
+            if (errors_[e]) rt::print("  %s: %lu\n", rt::error_name(Error(e)), errors_[e]);
+        rt::print("succeeded of made, per call number:");
+        for (u64 n = 0; n < u64(Syscall::count); ++n) rt::print(" %lu:%lu/%lu", n, succeeded_[n], made_[n]);
+        rt::print("\n");
+    }
+
+    bool ok() const { return undefined_ == 0 && rejected_ > 0 && rejected_ < total_calls; }
+
+private:
+    static constexpr u64 error_kinds = 20;
+
+    Call draw() {
+        for (;;) {
+            Call c = candidate();
+            if (safe(c)) return c;
+        }
+    }
+
+    Call candidate() {
+        Call c{};
+        u64 pick = random_.below(16);
+        c.number = pick < 13 ? random_.below(u64(Syscall::count)) : pick < 15 ? random_.below(64) : random_.next();
+        u64 style = random_.below(8);
+        if (style == 0) {
+            for (u64& a : c.a) a = random_.next();
+        } else if (style <= 2) {
+            for (u64& a : c.a) a = any();
+        } else {
+            shaped(c);
+        }
+        return c;
+    }
+
+    // Arguments in the shape the call expects, still drawn at random.
+    void shaped(Call& c) {
+        for (u64& a : c.a) a = any();
+        switch (Syscall(c.number)) {
+        case Syscall::debug_write: c.a[0] = address(), c.a[1] = random_.one_in(2) ? 0 : random_.below(600); break;
+        case Syscall::send:
+        case Syscall::call:
+        case Syscall::reply_receive:
+            c.a[0] = random_.one_in(3) ? partner_ : slot();
+            c.a[1] = info();
+            break;
+        case Syscall::reply: c.a[1] = info(); break;
+        case Syscall::receive: c.a[0] = slot_of(Kind::endpoint); break;
+        case Syscall::signal:
+        case Syscall::wait:
+        case Syscall::poll: c.a[0] = slot_of(Kind::notification); break;
+        case Syscall::destroy:
+        case Syscall::cap_delete: c.a[0] = random_.one_in(2) ? held_slot() : slot(); break;
+        case Syscall::domain_info: c.a[0] = domain_slot(); break;
+        case Syscall::create: {
+            auto type = abi::ObjectType(random_.below(8));
+            c.a[0] = u64(type), c.a[1] = free_slot(), c.a[2] = domain_slot();
+            if (!random_.one_in(8)) {
+                if (type == abi::ObjectType::domain || type == abi::ObjectType::vm)
+                    c.a[3] = random_.below(17) * page, c.a[4] = random_.below(80);
+                if (type == abi::ObjectType::thread) c.a[3] = random_.below(300);
+                if (type == abi::ObjectType::memory) c.a[3] = random_.below(9);
+            }
+            break;
+        }
+        case Syscall::cap_copy:
+            c.a[0] = held_slot(), c.a[1] = domain_slot(), c.a[2] = free_slot(), c.a[3] = random_.below(32);
+            c.a[4] = random_.one_in(2) ? 0 : random_.below(4);
+            break;
+        case Syscall::map:
+            c.a[0] = domain_slot(), c.a[1] = slot_of(Kind::memory), c.a[2] = random_.below(3), c.a[3] = address();
+            c.a[4] = random_.below(5), c.a[5] = random_.below(8);
+            break;
+        case Syscall::unmap:
+            if (random_.one_in(2)) c.a[0] = last_map_.a[0], c.a[1] = last_map_.a[3], c.a[2] = last_map_.a[4];
+            else c.a[0] = domain_slot(), c.a[1] = address(), c.a[2] = random_.below(5);
+            break;
+        case Syscall::thread_control:
+            c.a[0] = random_.one_in(2) ? slot_of(Kind::thread) : slot(), c.a[1] = random_.below(10);
+            c.a[2] = random_.one_in(2) ? random_.below(300) : address(), c.a[3] = address();
+            break;
+        default: break;
+        }
+    }
+
+    // One argument of no particular kind: a slot, an address, a small integer or anything.
+    u64 any() {
+        switch (random_.below(8)) {
+        case 0:
+        case 1:
+        case 2: return slot();
+        case 3:
+        case 4: return address();
+        case 5: return random_.below(8);
+        default: return random_.next();
+        }
+    }
+
+    u64 slot() {
+        switch (random_.below(8)) {
+        case 0: return random_.below(4);                // its own domain, thread, the partner
+        case 1: return slots_ + random_.below(8);       // just past the space: bad_slot
+        case 2: return random_.next();                  // anywhere
+        case 3:
+        case 4: return held_slot();                     // something is there
+        default: return random_.below(slots_);          // anywhere in the space
+        }
+    }
+
+    u64 held_slot() {
+        for (int tries = 0; tries < 8; ++tries) {
+            u64 s = random_.below(slots_);
+            if (shadow_[s].kind != Kind::empty) return s;
+        }
+        return random_.below(4);
+    }
+
+    // Mostly a slot that holds a `k` (as far as it knows), else any slot.
+    u64 slot_of(Kind k) {
+        if (random_.one_in(4)) return slot();
+        for (int tries = 0; tries < 16; ++tries) {
+            u64 s = random_.below(slots_);
+            if (shadow_[s].kind == k) return s;
+        }
+        return slot();
+    }
+
+    u64 free_slot() {
+        for (int tries = 0; tries < 8; ++tries) {
+            u64 s = random_.below(slots_);
+            if (shadow_[s].kind == Kind::empty) return s;
+        }
+        return slot();
+    }
+
+    u64 domain_slot() {
+        if (random_.one_in(3)) return startup::self_domain_slot;
+        for (int tries = 0; tries < 8; ++tries) {
+            u64 s = random_.below(slots_);
+            if (shadow_[s].kind == Kind::domain || shadow_[s].kind == Kind::self_domain) return s;
+        }
+        return slot();
+    }
+
+    u64 address() {
+        static constexpr u64 plausible[] = {
+            0,
+            0x10000,                            // its program
+            startup::stack_top - page,          // its stack
+            startup::ipc_buffer_address,
+            startup::startup_address,
+            never_mapped,
+            abi::user_space_end - page,
+            abi::user_space_end,
+            kernel_address,
+            ~u64{0} - page + 1,
+        };
+        switch (random_.below(4)) {
+        case 0:
+        case 1: return arena + random_.below(arena_pages) * page;
+        case 2: return plausible[random_.below(sizeof plausible / sizeof plausible[0])] + (random_.one_in(4) ? random_.below(page) : 0);
+        default: return random_.next();
+        }
+    }
+
+    u64 info() {
+        if (random_.one_in(4)) return random_.next();
+        u64 length = random_.one_in(2) ? random_.below(5) : random_.below(300);
+        return abi::message_info(random_.next(), length, random_.below(6));
+    }
+
+    Kind kind(u64 slot) const { return slot < slots_ ? shadow_[slot].kind : Kind::empty; }
+    u64 rights(u64 slot) const { return slot < slots_ ? shadow_[slot].rights : 0; }
+    bool is_self(u64 slot, Kind k) const { return kind(slot) == k; }
+
+    // The rules of the comment at the top: false for a call that could end or freeze the
+    // fuzzer if the kernel obeys it.
+    bool safe(const Call& c) const {
+        namespace r = abi::rights;
+        const u64 s = c.a[0];
+        switch (c.number) {
+        case u64(Syscall::exit): return false;
+        case u64(Syscall::destroy): return !is_self(s, Kind::self_domain) && !is_self(s, Kind::self_thread);
+        case u64(Syscall::cap_delete):
+            return s != startup::self_domain_slot && s != startup::self_thread_slot && s != partner_ &&
+                   !(s < slots_ && shadow_[s].original);
+        case u64(Syscall::thread_control): {
+            auto op = abi::ThreadOp(c.a[1]);
+            if (is_self(s, Kind::self_thread)) return op != abi::ThreadOp::stop && op != abi::ThreadOp::set_priority;
+            if (is_self(s, Kind::own_thread) || is_self(s, Kind::other)) return op != abi::ThreadOp::start;
+            return true;
+        }
+        case u64(Syscall::map): {
+            // Nothing of its own is mapped over the window debug_write may point into.
+            u64 at = c.a[3], pages = c.a[4];
+            bool overlaps = at < never_mapped + never_mapped_pages * page && pages < (abi::user_space_end / page) &&
+                            at + pages * page > never_mapped;
+            return !is_self(s, Kind::self_domain) || !overlaps;
+        }
+        case u64(Syscall::unmap):
+            return !is_self(s, Kind::self_domain) || (c.a[1] >= arena && c.a[1] < arena + arena_pages * page);
+        case u64(Syscall::send):
+        case u64(Syscall::call): return !(kind(s) == Kind::endpoint && (rights(s) & r::write));
+        case u64(Syscall::receive):
+        case u64(Syscall::reply_receive): return !(kind(s) == Kind::endpoint && (rights(s) & r::read));
+        case u64(Syscall::wait):
+            // prime() signals it first through the same slot, so only a notification
+            // it cannot signal could block.
+            return kind(s) != Kind::notification || !(rights(s) & r::read) || (rights(s) & r::write);
+        case u64(Syscall::debug_write): {
+            u64 p = c.a[0], n = c.a[1];
+            bool prints = n > 0 && n <= 512;
+            bool unmappable = p >= abi::user_space_end || (p >= never_mapped && p + n <= never_mapped + never_mapped_pages * page);
+            return !prints || unmappable;
+        }
+        default: return true;
+        }
+    }
+
+    // A wait on a notification it holds is preceded by a signal, so it returns at once.
+    void prime(const Call& c) {
+        if (c.number == u64(Syscall::wait) && kind(c.a[0]) == Kind::notification) (void)sys::signal(c.a[0]);
+    }
+
+    // Updates the shadow after a call that succeeded.
+    void learn(const Call& c) {
+        switch (c.number) {
+        case u64(Syscall::create): {
+            if (c.a[1] >= slots_) return;
+            Kind made = Kind::empty;
+            switch (abi::ObjectType(c.a[0])) {
+            case abi::ObjectType::endpoint: made = Kind::endpoint; break;
+            case abi::ObjectType::notification: made = Kind::notification; break;
+            case abi::ObjectType::memory: made = Kind::memory; break;
+            case abi::ObjectType::domain:
+            case abi::ObjectType::vm: made = Kind::domain; break;
+            case abi::ObjectType::thread: made = kind(c.a[2]) == Kind::self_domain ? Kind::own_thread : Kind::thread; break;
+            default: made = Kind::other; break;
+            }
+            shadow_[c.a[1]] = {made, abi::rights::all, true};
+            break;
+        }
+        case u64(Syscall::cap_copy):
+            if (kind(c.a[1]) == Kind::self_domain && c.a[2] < slots_)
+                shadow_[c.a[2]] = {kind(c.a[0]), rights(c.a[0]) & c.a[3], false};
+            break;
+        case u64(Syscall::cap_delete):
+        case u64(Syscall::destroy):
+            if (c.a[0] < slots_) shadow_[c.a[0]] = {};
+            break;
+        case u64(Syscall::map): last_map_ = c; break;
+        default: break;
+        }
+    }
+
+    // Destroys what it made (refunding its budget), deletes every other capability it
+    // came by, and puts its own thread's IPC buffer and exception handler back.
+    void reset() {
+        for (u64 s = 0; s < slots_; ++s) {
+            Kind k = shadow_[s].kind;
+            bool made = k == Kind::endpoint || k == Kind::notification || k == Kind::memory || k == Kind::domain ||
+                        k == Kind::own_thread || k == Kind::thread || k == Kind::other;
+            if (made) (void)sys::destroy(s);
+            if (k != Kind::empty && s != startup::self_domain_slot && s != startup::self_thread_slot && s != partner_) {
+                (void)sys::cap_delete(s);
+                shadow_[s] = {};
+            }
+        }
+        (void)sys::set_ipc_buffer(startup::self_thread_slot, startup::ipc_buffer_address);
+        // Fresh message words and capability slots for the calls that read the buffer.
+        abi::IpcBuffer& buffer = rt::ipc_buffer();
+        for (u64& w : buffer.words) w = random_.next();
+        for (u64 i = 0; i < abi::max_message_caps; ++i) {
+            buffer.send_caps[i] = random_.one_in(4) ? random_.next() : random_.below(slots_);
+            buffer.receive_slots[i] = random_.below(slots_ + 2);
+        }
+        (void)sys::set_exception_handler(startup::self_thread_slot, ~u64{0});
+        (void)sys::set_time_slice(startup::self_thread_slot, 10);
+    }
+
+    Xorshift random_{0x15ca11ed5eed};
+    u64 slots_;
+    u64 partner_;
+    Shadow shadow_[max_slots];
+    Call last_map_{}; // the last map that succeeded, for unmap to undo
+    u64 rejected_ = 0, undefined_ = 0;
+    u64 errors_[error_kinds] = {};
+    u64 made_[u64(Syscall::count)] = {}, succeeded_[u64(Syscall::count)] = {};
+};
+
+int partner(u64 endpoint, u64 cap_slots) {
+    const u64 accept[abi::max_message_caps] = {cap_slots - 1, cap_slots - 2, cap_slots - 3, cap_slots - 4};
+    rt::accept_caps(accept, abi::max_message_caps);
+    u64 messages = 0, caps = 0;
+    rt::Message m;
+    Error e = rt::receive(endpoint, m);
+    for (;;) {
+        rt::Message answer(0, 3);
+        answer.set_word(0, u64(abi::ExceptionReply::kill));
+        if (e == Error::ok) {
+            ++messages;
+            caps += m.cap_count();
+            for (u64 slot : accept) (void)sys::cap_delete(slot);
+            if (m.label() == stats_label) answer.set_word(1, messages), answer.set_word(2, caps);
+        }
+        // A failed receive (a caller that went away) is no reason to stop serving.
+        m = answer;
+        e = rt::reply_receive(endpoint, m);
+    }
+}
+
+} // namespace
+
+int main(const startup::Info& info) {
+    const startup::Cap* channel = rt::find_cap("fuzz");
+    if (!channel) rt::fatal("no channel 'fuzz'\n");
+    if (channel->rights & abi::rights::read) return partner(channel->slot, info.cap_slots);
+    static Fuzzer f(info.cap_slots, channel->slot);
+    rt::print("%lu calls from seed %lx, %lu capability slots, partner in slot %lu\n", total_calls, u64(0x15ca11ed5eed),
+              info.cap_slots, channel->slot);
+    f.run();
+    f.report();
+    // Still standing and still able to talk: one honest call to the partner.
+    rt::Message m(stats_label, 1);
+    Error e = rt::call(channel->slot, m);
+    rt::print("the partner received %lu messages and %lu capabilities\n", m.word(1), m.word(2));
+    rt::print("after fuzzing, a call to the partner: %s, answer %lu\n", rt::error_name(e), m.word(0));
+    return f.ok() && e == Error::ok ? 0 : 1;
+}
