@@ -1,5 +1,6 @@
 // SBI calls (a7 = extension, a6 = function, result in a0/a1) and the BASE/TIME checks.
 #include "sbi.hpp"
+#include "timer.hpp"
 
 #include "console.hpp"
 #include "csr.hpp"
@@ -71,22 +72,12 @@ bool check_base(u64 hart) {
 
 bool check_time(u64 timebase_hz) {
     u64 lead = timebase_hz / 1000, patience = timebase_hz / 10; // 1 ms ahead, wait up to 100 ms
-    csr::set_sie(csr::sie_stie);                                // pending is visible, never taken: SIE is 0
     u64 start = csr::read_time(), deadline = start + lead;
-    set_timer(deadline);
-    bool early = csr::read_sip() & csr::sie_stie;
-    u64 now = csr::read_time();
-    while (!(csr::read_sip() & csr::sie_stie) && now < deadline + patience) now = csr::read_time();
-    bool raised = csr::read_sip() & csr::sie_stie;
-    set_timer(~u64(0));
-    bool cleared = !(csr::read_sip() & csr::sie_stie);
-    csr::clear_sie(csr::sie_stie);
-    console::line("sbi: set_timer(now + %lu) raised STIP after %lu timebase ticks; a far deadline %s it", lead,
-                  now - start, cleared ? "clears" : "does not clear");
-    if (early) return console::fail("sbi time", "STIP was set before the deadline");
-    if (!raised) return console::fail("sbi time", "no STIP within %lu timebase ticks of the deadline", patience);
-    if (now < deadline) return console::fail("sbi time", "STIP came %lu ticks early", deadline - now);
-    if (!cleared) return console::fail("sbi time", "set_timer(far future) left STIP pending");
+    u64 arrived = timer::one_shot(deadline, patience);
+    console::line("sbi: set_timer(now + %lu): the timer interrupt came %lu timebase ticks after the call", lead,
+                  arrived ? arrived - start : 0);
+    if (!arrived) return console::fail("sbi time", "no timer interrupt within %lu timebase ticks of the deadline", patience);
+    if (arrived < deadline) return console::fail("sbi time", "the timer interrupt came before the deadline");
     return console::pass("sbi time");
 }
 

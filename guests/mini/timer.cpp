@@ -15,6 +15,7 @@ Path path_in_use = Path::sbi;
 u64 interval = 0;
 u64 next_deadline = 0;
 volatile u64 ticks = 0;
+volatile u64 one_shot_arrival = 0; // interval 0: a single deadline is armed
 
 void program(u64 deadline) {
     if (path_in_use == Path::sbi) sbi::set_timer(deadline);
@@ -43,8 +44,27 @@ template <class F> Span measure(F&& body) {
 
 void on_interrupt() {
     ticks = ticks + 1;
+    if (interval == 0) {
+        one_shot_arrival = csr::read_time();
+        program(~u64(0));
+        return;
+    }
     next_deadline += interval;
     program(next_deadline);
+}
+
+u64 one_shot(u64 deadline, u64 patience) {
+    interval = 0;
+    one_shot_arrival = 0;
+    path_in_use = Path::sbi;
+    csr::set_sie(csr::sie_stie);
+    program(deadline);
+    csr::set_sstatus(csr::sstatus_sie);
+    while (!one_shot_arrival && csr::read_time() < deadline + patience) {
+    }
+    csr::clear_sstatus(csr::sstatus_sie);
+    csr::clear_sie(csr::sie_stie);
+    return one_shot_arrival;
 }
 
 bool check(Path path, u64 timebase_hz) {

@@ -20,6 +20,11 @@ inline constexpr isok::u32 busy_intervals = 20;
 // instruction is one nanosecond, so a test can check the tick count exactly.
 bool check(Path path, u64 timebase_hz);
 
+// Arms one SBI deadline and waits (busy, interrupts on) up to `patience` timebase
+// ticks past it; returns the time the interrupt was taken, or 0 if it never came.
+// An OS learns of its timer by taking the interrupt, so that is what is checked.
+u64 one_shot(u64 deadline, u64 patience);
+
 // The supervisor timer interrupt: count it and program the next deadline.
 void on_interrupt();
 

@@ -51,10 +51,10 @@ u64 on_timer(u64 now) {
         if (!t) continue;
         arch::expire_guest_timer(t->guest, now);
         if (t->guest.waiting && arch::interrupt_pending(t->guest)) wake(*t);
-        u64 deadline = arch::timer_deadline(t->guest);
-        // Only timers the hart does not raise by itself for a running guest need the host timer.
-        bool needs_host = t->guest.waiting || !arch::guest_timer_in_hardware();
-        if (needs_host && deadline > now && deadline < earliest) earliest = deadline;
+        // A waiting vCPU needs the host timer for any of its timers; a running one only
+        // for the SBI timer (the hart raises vstimecmp's itself).
+        u64 deadline = t->guest.waiting ? arch::timer_deadline(t->guest) : t->guest.sbi_deadline;
+        if (deadline > now && deadline < earliest) earliest = deadline;
     }
     return earliest;
 }

@@ -128,8 +128,9 @@ void lower_interrupts(VcpuState& v, u64 bits) {
 }
 
 u64 timer_deadline(VcpuState& v) {
-    if (!sstc_for_guests) return v.timer_deadline;
-    return loaded == &v ? csr_read(CSR_VSTIMECMP) : v.vstimecmp;
+    if (!sstc_for_guests) return v.sbi_deadline;
+    u64 hardware = loaded == &v ? csr_read(CSR_VSTIMECMP) : v.vstimecmp;
+    return hardware < v.sbi_deadline ? hardware : v.sbi_deadline;
 }
 
 bool interrupt_pending(VcpuState& v) {
@@ -137,22 +138,18 @@ bool interrupt_pending(VcpuState& v) {
     return (hvip & vs_interrupts) || timer::now() >= timer_deadline(v);
 }
 
-void set_guest_timer(VcpuState& v, u64 deadline) {
-    if (sstc_for_guests) {
-        if (loaded == &v)
-            csr_write(CSR_VSTIMECMP, deadline);
-        else
-            v.vstimecmp = deadline;
-        return;
-    }
+// The SBI timer is kept in software, with or without Sstc: one mechanism for every
+// hart, and the guest's own vstimecmp stays entirely the guest's.
+void set_sbi_timer(VcpuState& v, u64 deadline) {
     // SBI: setting the timer clears a pending timer interrupt.
-    v.timer_deadline = deadline;
     lower_interrupts(v, vs_timer);
+    v.sbi_deadline = deadline;
+    if (timer::now() >= deadline) expire_guest_timer(v, deadline);
 }
 
 bool expire_guest_timer(VcpuState& v, u64 now) {
-    if (sstc_for_guests || now < v.timer_deadline) return false;
-    v.timer_deadline = ~0ull;
+    if (now < v.sbi_deadline) return false;
+    v.sbi_deadline = ~0ull;
     raise_interrupts(v, vs_timer);
     return true;
 }

@@ -28,8 +28,8 @@ bool resolve_sbi(kernel::Thread& t, TrapFrame& f) {
     u64 ext = f.a(7), fid = f.a(6);
     bool set_timer = (ext == sbi_ext_time && fid == 0) || ext == sbi_legacy_set_timer;
     if (!set_timer) return false;
-    set_guest_timer(t.guest, f.a(0));
-    if (!guest_timer_in_hardware()) kernel::timer::wake_at(f.a(0));
+    set_sbi_timer(t.guest, f.a(0));
+    kernel::timer::wake_at(f.a(0));
     f.a(0) = 0; // SBI_SUCCESS
     f.sepc += 4;
     return true;

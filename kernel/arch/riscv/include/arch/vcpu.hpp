@@ -17,7 +17,7 @@ struct VcpuState {
     isok::u64 vsstatus = 0, vsie = 0, vstvec = 0, vsscratch = 0, vsepc = 0, vscause = 0, vstval = 0, vsatp = 0;
     isok::u64 vstimecmp = ~0ull; // the guest's own timer (Sstc)
     isok::u64 hvip = 0;          // interrupts injected by the kernel or the VMM
-    isok::u64 timer_deadline = ~0ull; // SBI set_timer without Sstc: VSTIP when time reaches it
+    isok::u64 sbi_deadline = ~0ull; // SBI set_timer: the kernel raises VSTIP when time reaches it
     bool waiting = false;        // in WFI, off the CPU until an interrupt is pending
 };
 
@@ -39,11 +39,12 @@ void raise_interrupts(VcpuState& vcpu, isok::u64 bits);
 void lower_interrupts(VcpuState& vcpu, isok::u64 bits);
 // An interrupt the guest would take (or wake from WFI for) is pending.
 bool interrupt_pending(VcpuState& vcpu);
-// The time at which the guest's timer fires, ~0 when it is not armed.
+// The earliest time one of the guest's timers fires, ~0 when none is armed.
 isok::u64 timer_deadline(VcpuState& vcpu);
-// Emulated timer (no Sstc) or a write of the guest's vstimecmp (Sstc).
-void set_guest_timer(VcpuState& vcpu, isok::u64 deadline);
-// Raises VSTIP on emulated timers that have expired; true if any did.
+// SBI set_timer: a deadline the kernel keeps, raising VSTIP itself. (A guest that
+// writes stimecmp directly uses Sstc's vstimecmp, which the hart raises on its own.)
+void set_sbi_timer(VcpuState& vcpu, isok::u64 deadline);
+// Raises VSTIP when the SBI deadline has passed; true if it did.
 bool expire_guest_timer(VcpuState& vcpu, isok::u64 now);
 
 void flush_guest_tlb();
