@@ -28,6 +28,8 @@ public:
         if (v >= count) return false;
         // For a vCPU the kernel takes set_registers' 2nd and 3rd arguments as a0 and a1.
         Error e = rt::sys::set_registers(slot[v], pc, a0, a1);
+        // Under -icount the count is exact: a guest's boot time is its init's count minus this.
+        if (e == Error::ok) rt::print("vmm: vcpu%u starts at pc %lx, instruction %lu\n", v, pc, rt::instret());
         if (e == Error::ok) e = rt::sys::start(slot[v]);
         if (e != Error::ok) rt::print("vmm: starting vcpu%u failed: %s\n", v, rt::error_name(e));
         return e == Error::ok;
