@@ -1,4 +1,4 @@
-// SBI calls (a7 = extension, a6 = function, result in a0/a1) and the BASE/TIME checks.
+// The BASE and TIME checks.
 #include "sbi.hpp"
 #include "timer.hpp"
 
@@ -18,32 +18,6 @@ const char* implementation_name(u64 id) {
 const char* yes_no(bool b) { return b ? "yes" : "no"; }
 
 } // namespace
-
-Ret call(u64 ext, u64 fid, u64 a0, u64 a1, u64 a2) {
-    register u64 r0 asm("a0") = a0;
-    register u64 r1 asm("a1") = a1;
-    register u64 r2 asm("a2") = a2;
-    register u64 r6 asm("a6") = fid;
-    register u64 r7 asm("a7") = ext;
-    asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
-    return {i64(r0), r1};
-}
-
-bool probe(u64 extension) {
-    Ret r = call(ext::base, 3, extension);
-    return r.error == 0 && r.value != 0;
-}
-
-void legacy_putchar(char c) { call(ext::legacy_putchar, 0, u64(isok::u8(c))); }
-
-Ret console_write(const char* text, u64 length) { return call(ext::dbcn, 0, length, u64(text), 0); }
-
-void set_timer(u64 deadline) { call(ext::time, 0, deadline); }
-
-void shutdown(bool failure) {
-    call(ext::srst, 0, 0, failure ? 1 : 0);
-    for (;;) csr::wait_for_interrupt();
-}
 
 bool check_base(u64 hart) {
     u64 spec = call(ext::base, 0).value;
