@@ -1,40 +1,134 @@
 #!/bin/sh
-# Boots the benchmark system (tests/system/systems/bench.toml) under -icount shift=0, so
-# that rdinstret counts instructions exactly, and prints its BENCH lines:
+# Boots the benchmark systems under -icount shift=0, so that rdinstret counts
+# instructions exactly, and prints their BENCH lines:
 #   BENCH <name> <value> <unit>
+# 1. bench.img (tests/system/systems/bench.toml): system calls and IPC between processes;
+# 2. bench_vm.img (tests/system/systems/bench_vm.toml): the shared workload as a process,
+#    the benchmark guest (guests/vmbench) in a VM, then Linux in a VM, one after another;
+# 3. the same Linux Image directly on QEMU (the baseline of Linux in a VM), and a probe
+#    that reads rdinstret at the first instruction OpenSBI hands over, so that the
+#    firmware's instructions can be taken out of the direct boot's count.
+# Then the ratios: VM exits against a system call and an IPC round trip, the workload in
+# a VM against the same as a process, Linux's boot to init in a VM against directly.
 # Usage: scripts/bench.sh [BUILD_DIR]   (default: build; `make bench` builds it first)
-# KERNEL, IMAGE and BENCH_TIMEOUT (seconds, default 120) override the defaults.
+# KERNEL, IMAGE, VM_IMAGE, LINUX_IMAGE and BENCH_TIMEOUT (seconds per boot, default 120)
+# override the defaults.
 set -eu
 build=${1:-build}
 kernel=${KERNEL:-$build/target/kernel/isokernel.elf}
 image=${IMAGE:-$build/bench.img}
+vm_image=${VM_IMAGE:-$build/bench_vm.img}
+linux=${LINUX_IMAGE:-$build/guests/linux/Image}
 limit=${BENCH_TIMEOUT:-120}
-for f in "$kernel" "$image"; do
+for f in "$kernel" "$image" "$vm_image" "$linux"; do
     [ -f "$f" ] || { echo "bench: $f is missing (build first: make build)" >&2; exit 1; }
 done
 
-log=$(mktemp)
-qemu-system-riscv64 -M virt -bios default -m 256M -smp 1 -icount shift=0 -display none \
-    -serial "file:$log" -monitor none -no-reboot -kernel "$kernel" -initrd "$image" </dev/null >/dev/null 2>&1 &
-qemu=$!
-trap 'kill $qemu 2>/dev/null || true; rm -f "$log"' EXIT INT TERM
+dir=$(mktemp -d)
+qemu=
+trap 'if [ -n "$qemu" ]; then kill $qemu 2>/dev/null || true; fi; rm -rf "$dir"' EXIT INT TERM
 
-# The system never ends by itself (its server waits for calls forever): stop QEMU once
-# the client says it is done (after its last BENCH line), or when QEMU dies or runs out
-# of time.
-waited=0
-while ! grep -q '^\[bench\] done' "$log"; do
-    if ! kill -0 $qemu 2>/dev/null; then
-        echo "bench: QEMU ended before the benchmark did; its console:" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    if [ $waited -ge $((limit * 10)) ]; then
-        echo "bench: no result after ${limit}s; the console so far:" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-done
-grep '^BENCH ' "$log" | tr -d '\r'
+# boot LOG PATTERN MEMORY QEMU-ARGS...: boots QEMU with its serial console in LOG and
+# stops it once a line matches PATTERN (grep), or fails when QEMU ends or runs out of
+# time first. The systems never end by themselves (their servers wait forever).
+boot() {
+    log=$1 pattern=$2 memory=$3
+    shift 3
+    : >"$log"
+    qemu-system-riscv64 -M virt -bios default -m "$memory" -smp 1 -icount shift=0 -display none \
+        -serial "file:$log" -monitor none -no-reboot "$@" </dev/null >/dev/null 2>&1 &
+    qemu=$!
+    waited=0
+    while ! grep -q "$pattern" "$log"; do
+        if ! kill -0 $qemu 2>/dev/null; then
+            grep -q "$pattern" "$log" && break # it printed the line and exited
+            echo "bench: QEMU ended before '$pattern'; its console:" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        if [ $waited -ge $((limit * 10)) ]; then
+            echo "bench: no '$pattern' after ${limit}s; the console so far:" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill $qemu 2>/dev/null || true
+    wait $qemu 2>/dev/null || true
+    qemu=
+    tr -d '\r' <"$log" >"$log.txt"
+}
+
+# value NAME FILE: the value of "BENCH NAME <value> <unit>" in FILE (the VMM's
+# "[<vm>] " prefix allowed), or fail.
+value() {
+    v=$(sed -n "s/^\(\[[a-z0-9_.-]*\] \)\{0,1\}BENCH $1 \([0-9][0-9.]*\) [a-z]*$/\2/p" "$2" | head -n 1)
+    [ -n "$v" ] || { echo "bench: no BENCH $1 line; the console:" >&2; cat "$2" >&2; exit 1; }
+    echo "$v"
+}
+
+# first REGEX FILE: the first capture (\1, sed) of the first line matching REGEX, or fail.
+first() {
+    v=$(sed -n "s/$1/\1/p" "$2" | head -n 1)
+    [ -n "$v" ] || { echo "bench: nothing matches '$1'; the console:" >&2; cat "$2" >&2; exit 1; }
+    echo "$v"
+}
+
+line() { printf 'BENCH %s %s %s\n' "$1" "$2" "$3"; }
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+
+# 1. Processes: their BENCH lines as they are.
+boot "$dir/bench" '^\[bench\] done' 256M -kernel "$kernel" -initrd "$image"
+grep '^BENCH ' "$dir/bench.txt"
+null=$(value null_syscall "$dir/bench.txt")
+ipc=$(value ipc_call_reply "$dir/bench.txt")
+
+# 2. VMs: the system ends with the second Linux powering off (two Linux VMs of 128M each
+# need more than 256M of QEMU's memory).
+boot "$dir/vm" '^\[linux-quiet\] powered off' 768M -kernel "$kernel" -initrd "$vm_image"
+sbi=$(value vm_exit_sbi_time "$dir/vm.txt")
+mmio=$(value vm_exit_mmio "$dir/vm.txt")
+vm_loop=$(value vm_cpu_loop "$dir/vm.txt")
+native_loop=$(value native_cpu_loop "$dir/vm.txt")
+# Linux from its first instruction to init: rdinstret at init minus rdinstret when its
+# VMM started the vCPU (nothing else runs meanwhile).
+vm_boot() {
+    init=$(first "^\\[$1\\] init: boot-to-init \\([0-9]*\\) instructions.*" "$dir/vm.txt")
+    start=$(first "^\\[$1\\.vmm\\] vmm: vcpu0 starts at pc [0-9a-f]*, instruction \\([0-9]*\\)\$" "$dir/vm.txt")
+    echo $((init - start))
+}
+linux_vm=$(vm_boot linux)
+quiet_vm=$(vm_boot linux-quiet)
+
+# 3. The same Image directly on QEMU, with the same command line and memory as in the VM
+# (Linux's boot work grows with its RAM) and, as linux_direct_test, sleep=off so that idle
+# time does not depend on the host; and the firmware's part: the probe's first
+# instruction reads rdinstret, prints it in hex and powers off.
+direct_boot() {
+    boot "$dir/$1" '^init: powering off' 128M -icount shift=0,sleep=off -kernel "$linux" -append "$2"
+}
+direct_boot direct "console=ttyS0 earlycon=sbi"
+direct_boot quiet "console=ttyS0 earlycon=sbi quiet"
+direct_init=$(first '^init: boot-to-init \([0-9]*\) instructions.*' "$dir/direct.txt")
+quiet_init=$(first '^init: boot-to-init \([0-9]*\) instructions.*' "$dir/quiet.txt")
+# rdinstret s0; print s0 as 16 hex digits through the legacy SBI putchar; SRST shutdown.
+printf '\163\044\040\300\223\004\300\003\263\122\224\000\223\362\362\000\051\103\143\304\142\000\223\202\162\002\023\205\002\003\205\110\163\000\000\000\361\024\343\321\004\376\051\105\205\110\163\000\000\000\267\130\122\123\233\210\110\065\001\110\001\105\201\105\163\000\000\000\001\240' >"$dir/probe.bin"
+boot "$dir/probe" '^[0-9a-f]\{16\}' 128M -icount shift=0,sleep=off -kernel "$dir/probe.bin"
+firmware=$(printf '%d' "0x$(first '^\([0-9a-f]\{16\}\)$' "$dir/probe.txt")")
+
+line vm_exit_sbi_time "$sbi" instructions
+line vm_exit_mmio "$mmio" instructions
+line vm_exit_sbi_time_null_ratio "$(ratio "$sbi" "$null")" x
+line vm_exit_sbi_time_ipc_ratio "$(ratio "$sbi" "$ipc")" x
+line vm_exit_mmio_null_ratio "$(ratio "$mmio" "$null")" x
+line vm_exit_mmio_ipc_ratio "$(ratio "$mmio" "$ipc")" x
+line native_cpu_loop "$native_loop" instructions
+line vm_cpu_loop "$vm_loop" instructions
+line vm_cpu_loop_ratio "$(ratio "$vm_loop" "$native_loop" 4)" x
+line linux_boot_vm "$linux_vm" instructions
+line linux_boot_direct $((direct_init - firmware)) instructions
+line linux_boot_vm_ratio "$(ratio "$linux_vm" $((direct_init - firmware)))" x
+line linux_boot_quiet_vm "$quiet_vm" instructions
+line linux_boot_quiet_direct $((quiet_init - firmware)) instructions
+line linux_boot_quiet_vm_ratio "$(ratio "$quiet_vm" $((quiet_init - firmware)))" x
