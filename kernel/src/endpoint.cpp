@@ -170,16 +170,53 @@ Error ipc_receive(Thread& receiver, Endpoint& ep) {
     return Error::ok;
 }
 
+namespace {
+
+// The reply half of reply and reply_receive: the caller gets the message, or, when it
+// made an exception call, is resumed, emulated past or killed as the handler says.
+// `resumed` is the caller when it may run again.
+Error answer_caller(Thread& replier, Thread*& resumed) {
+    resumed = nullptr;
+    Thread* c = replier.caller;
+    if (!c) return Error::no_reply;
+    arch::TrapFrame& f = replier.frame();
+    if (!c->in_exception && check_message(replier, f.a(R::info)) != Error::ok)
+        return check_message(replier, f.a(R::info));
+    replier.caller = nullptr;
+    c->callee = nullptr;
+    if (!c->in_exception) {
+        deliver(replier, *c, message_in_registers(replier, 0, true));
+        resumed = c;
+        return Error::ok;
+    }
+    c->in_exception = false;
+    u64 action = f.a(R::word0);
+    if (action == u64(abi::ExceptionReply::emulated) && c->vcpu) {
+        arch::complete_emulation(c->frame(), c->exception_words, f.a(R::word0 + 2), f.a(R::word0 + 3));
+    } else if (action == u64(abi::ExceptionReply::resume)) {
+        if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
+    } else {
+        kill_thread(*c, "stopped by its exception handler");
+        return Error::ok;
+    }
+    resumed = c;
+    return Error::ok;
+}
+
+} // namespace
+
 Error ipc_reply_receive(Thread& server, Endpoint& ep) {
-    Thread* c = server.caller;
-    // The common server loop: answer the caller and wait for the next one, who is not
-    // there yet. The caller runs next directly.
-    if (c && !c->in_exception && ep.senders.empty() && check_message(server, server.frame().a(R::info)) == Error::ok) {
-        server.caller = nullptr;
-        c->callee = nullptr;
-        deliver(server, *c, message_in_registers(server, 0, true));
+    // The common server loop (a VMM's too): answer the caller and wait for the next
+    // one, who is not there yet. The caller runs next directly, ahead of its peers, as
+    // if the call had not left it.
+    if (server.caller && ep.senders.empty()) {
+        Thread* resumed;
+        if (Error e = answer_caller(server, resumed); e != Error::ok) return e;
         server.endpoint = &ep;
-        scheduler::hand_over(server, ThreadState::blocked_receive, *c);
+        if (resumed)
+            scheduler::hand_over(server, ThreadState::blocked_receive, *resumed);
+        else
+            scheduler::remove(server, ThreadState::blocked_receive);
         ep.receivers.push_back(server);
         return blocked;
     }
@@ -188,31 +225,10 @@ Error ipc_reply_receive(Thread& server, Endpoint& ep) {
 }
 
 Error ipc_reply(Thread& replier) {
-    Thread* c = replier.caller;
-    if (!c) return Error::no_reply;
-    arch::TrapFrame& f = replier.frame();
-    if (c->in_exception) {
-        replier.caller = nullptr;
-        c->callee = nullptr;
-        c->in_exception = false;
-        u64 action = f.a(R::word0);
-        if (action == u64(abi::ExceptionReply::emulated) && c->vcpu) {
-            arch::complete_emulation(c->frame(), c->exception_words, f.a(R::word0 + 2), f.a(R::word0 + 3));
-        } else if (action == u64(abi::ExceptionReply::resume)) {
-            if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
-        } else {
-            kill_thread(*c, "stopped by its exception handler");
-            return Error::ok;
-        }
-        scheduler::make_ready(*c);
-        return Error::ok;
-    }
-    if (Error e = check_message(replier, f.a(R::info)); e != Error::ok) return e;
-    replier.caller = nullptr;
-    c->callee = nullptr;
-    deliver(replier, *c, message_in_registers(replier, 0, true));
-    scheduler::make_ready(*c);
-    return Error::ok;
+    Thread* resumed;
+    Error e = answer_caller(replier, resumed);
+    if (resumed) scheduler::make_ready(*resumed);
+    return e;
 }
 
 void ipc_cancel(Thread& t) {
