@@ -1,10 +1,13 @@
 # The two commands of the README, and the few others a developer uses.
 #   make run    install what is missing, build, boot the default system in QEMU
+#               (SYSTEM=linux: the system with a Linux VM beside native processes)
 #   make test   install what is missing, build, run every test (unit and system)
 #   make bench  build and print the benchmark figures
 BUILD ?= build
 JOBS ?= $(shell nproc)
-QEMU_MEMORY ?= 256M
+SYSTEM ?= default
+# A 128 MiB Linux VM needs one contiguous 128 MiB run of RAM beside the boot image.
+QEMU_MEMORY ?= $(if $(filter linux,$(SYSTEM)),512M,256M)
 QEMU_HARTS ?= 2
 
 .PHONY: all setup build run test bench clean
@@ -22,7 +25,7 @@ build: setup $(BUILD)/build.ninja
 
 run: build
 	$(BUILD)/tools/isotool/isotool run --kernel $(BUILD)/target/kernel/isokernel.elf \
-	    --boot-image $(BUILD)/default.img --memory $(QEMU_MEMORY) --harts $(QEMU_HARTS)
+	    --boot-image $(BUILD)/$(SYSTEM).img --memory $(QEMU_MEMORY) --harts $(QEMU_HARTS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

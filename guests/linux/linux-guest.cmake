@@ -1,4 +1,4 @@
-# The Linux guest, included by tests/system/CMakeLists.txt. Target linux_guest runs
+# The Linux guest, included by systems/CMakeLists.txt. Target linux_guest runs
 # guests/linux/build.sh, which builds into ${ISOK_CACHE:-~/.cache/isokernel}/linux-<hash>
 # (minutes, once per configuration) and copies the Image to ISOK_LINUX_IMAGE (instant
 # when the cache is warm; not run at all when nothing it depends on changed).
