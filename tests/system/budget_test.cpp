@@ -12,7 +12,7 @@ class BudgetTest : public SystemTest {};
 TEST_F(BudgetTest, ASpentBudgetStopsOnlyItsOwnDomain) {
     QemuConfig c;
     c.kernel = kernel_path;
-    c.boot_image = std::string(ISOK_TEST_IMAGE_DIR) + "/budget.img";
+    c.boot_image = test_image("budget");
     // The hog needs ~100 calls and one round trip, ping 1000 round trips: ping ends last.
     c.until = "[ping] sent 1000 balls, 1000 answers right, pong counted 1000\r\n";
     c.timeout = std::chrono::seconds(60);

@@ -14,7 +14,7 @@ class FuzzTest : public SystemTest {};
 TEST_F(FuzzTest, KernelSurvivesAMillionRandomSystemCalls) {
     QemuConfig c;
     c.kernel = kernel_path;
-    c.boot_image = std::string(ISOK_TEST_IMAGE_DIR) + "/fuzz.img";
+    c.boot_image = test_image("fuzz");
     c.until = "[fuzzer] after fuzzing, a call to the partner: ok, answer 1\r\n";
     c.timeout = std::chrono::seconds(200);
     QemuRun run = boot(c);

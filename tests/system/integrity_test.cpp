@@ -13,7 +13,7 @@ protected:
     QemuRun boot_integrity() {
         QemuConfig c;
         c.kernel = kernel_path;
-        c.boot_image = std::string(ISOK_TEST_IMAGE_DIR) + "/integrity.img";
+        c.boot_image = test_image("integrity");
         c.until = "echoes differ\r\n"; // the bulk client's last line; the intruder is done long before
         c.timeout = std::chrono::seconds(60);
         QemuRun run = boot(c);

@@ -19,8 +19,6 @@ namespace {
 
 const std::string linux_image = ISOK_LINUX_IMAGE;
 
-std::string test_image(const std::string& name) { return std::string(ISOK_TEST_IMAGE_DIR) + "/" + name + ".img"; }
-
 class LinuxVmTest : public SystemTest {
 protected:
     void SetUp() override {

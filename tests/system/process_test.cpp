@@ -10,8 +10,6 @@ using namespace isok::test;
 
 namespace {
 
-std::string test_image(const std::string& name) { return std::string(ISOK_TEST_IMAGE_DIR) + "/" + name + ".img"; }
-
 // Boots the system until `until` appears: a whole line (the console ends lines with
 // "\r\n"), printed by the process that finishes last; the others end long before it.
 QemuConfig system_until(const std::string& image, const std::string& until) {

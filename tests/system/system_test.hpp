@@ -13,6 +13,9 @@ inline const std::string kernel_path = ISOK_KERNEL_PATH;
 inline const std::string test_kernel_path = ISOK_TEST_KERNEL_PATH;
 inline const std::string isotool_path = ISOK_ISOTOOL_PATH;
 
+// The boot image CMake built from tests/system/systems/<name>.toml.
+inline std::string test_image(const std::string& name) { return std::string(ISOK_TEST_IMAGE_DIR) + "/" + name + ".img"; }
+
 class SystemTest : public ::testing::Test {
 protected:
     QemuRun boot(const QemuConfig& config) {

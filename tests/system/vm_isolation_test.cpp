@@ -18,8 +18,6 @@ using namespace isok::test;
 
 namespace {
 
-std::string test_image(const std::string& name) { return std::string(ISOK_TEST_IMAGE_DIR) + "/" + name + ".img"; }
-
 // The end of the worker's only line, which no hostile guest's line ends with (the storm's
 // "... in <n> instructions" does, and comes long after the worker's; see StormTest).
 const std::string worker_done = " instructions\r\n";

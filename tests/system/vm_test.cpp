@@ -17,8 +17,6 @@ using namespace isok::test;
 
 namespace {
 
-std::string test_image(const std::string& name) { return std::string(ISOK_TEST_IMAGE_DIR) + "/" + name + ".img"; }
-
 // What the mini guest checks, in its order (as in mini_guest_test.cpp).
 const std::vector<std::string> all_checks = {"device tree",    "sbi base",   "sbi time",     "paging",
                                              "page alias",     "page fault", "user syscall", "user fault",
