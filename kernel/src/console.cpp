@@ -65,6 +65,5 @@ void print(const char* fmt, ...) {
     __builtin_va_end(args);
 }
 
-int poll_input() { return uart.ready() ? uart.get() : -1; }
 
 } // namespace kernel::console

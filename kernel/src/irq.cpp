@@ -4,7 +4,6 @@
 namespace kernel::irq {
 namespace {
 Handler handlers[max_irqs];
-isok::u64 spurious_count = 0;
 } // namespace
 
 bool attach(isok::u32 irq, Handler handler) {
@@ -13,13 +12,9 @@ bool attach(isok::u32 irq, Handler handler) {
     return true;
 }
 
+// A line nobody attached is claimed and completed by the caller, and otherwise ignored.
 void dispatch(isok::u32 irq) {
-    if (irq < max_irqs && handlers[irq])
-        handlers[irq](irq);
-    else
-        ++spurious_count;
+    if (irq < max_irqs && handlers[irq]) handlers[irq](irq);
 }
-
-isok::u64 spurious() { return spurious_count; }
 
 } // namespace kernel::irq

@@ -35,7 +35,6 @@ isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority) {
     } else {
         thread.context.init(0, 0, 0);
     }
-    ++domain.threads;
     return &thread;
 }
 
@@ -58,7 +57,6 @@ void destroy_thread(Thread& t) {
         arch::forget_vcpu(t.guest);
         vcpu::remove(t);
     }
-    --t.domain->threads;
     release_object(t, sizeof(Thread));
 }
 

@@ -45,6 +45,5 @@ void on_interrupt() {
 }
 
 isok::u64 ticks() { return tick_count; }
-isok::u64 period() { return period_; }
 
 } // namespace kernel::timer

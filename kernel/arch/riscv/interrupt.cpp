@@ -10,7 +10,6 @@ namespace arch::interrupt {
 namespace {
 Plic plic;
 bool have_plic = false;
-isok::u64 unexpected = 0;
 } // namespace
 
 void init(const kernel::Platform& platform, volatile isok::u8* plic_registers) {
@@ -25,16 +24,15 @@ void handle(isok::u64 code) {
     switch (code) {
     case csr::irq_stimer: kernel::timer::on_interrupt(); return;
     case csr::irq_sext:
-        if (!have_plic) break;
+        if (!have_plic) return;
         // Drain every pending line: one external interrupt may stand for several.
         for (isok::u32 irq = plic.claim(); irq != 0; irq = plic.claim()) {
             kernel::irq::dispatch(irq);
             plic.complete(irq);
         }
         return;
-    default: break;
+    default: return; // software interrupts: the kernel sends none to itself
     }
-    ++unexpected;
 }
 
 } // namespace arch::interrupt

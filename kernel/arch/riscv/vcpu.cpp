@@ -78,8 +78,6 @@ void hypervisor_init(bool sstc) {
     if (sstc) csr_set(CSR_HENVCFG, henvcfg_stce);
 }
 
-bool guest_timer_in_hardware() { return sstc_for_guests; }
-
 void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
     context.init(pc, 0, a0);
     context.frame.a(1) = a1;

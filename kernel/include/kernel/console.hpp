@@ -12,7 +12,5 @@ void put(char c);
 void write(const char* s);
 void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprint(const char* fmt, __builtin_va_list args);
-// A character typed on the console, or -1 when none is waiting.
-int poll_input();
 
 } // namespace kernel::console

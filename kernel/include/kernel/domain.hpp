@@ -37,8 +37,6 @@ public:
     Mapping* mappings = nullptr;
     KernelObject* paid = nullptr; // objects charged to this domain
     u32 id = 0;
-    u32 threads = 0;
-    char name[16] = {};
 
 private:
     class Tables final : public arch::TableFrames {

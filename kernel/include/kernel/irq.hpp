@@ -9,6 +9,5 @@ inline constexpr isok::u32 max_irqs = 128;
 
 bool attach(isok::u32 irq, Handler handler);
 void dispatch(isok::u32 irq);
-isok::u64 spurious();
 
 } // namespace kernel::irq

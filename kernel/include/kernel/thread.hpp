@@ -71,7 +71,6 @@ public:
     bool vcpu = false;            // runs in a VM's domain, in VS/VU-mode
     arch::VcpuState guest;        // the virtual hart's own state (vCPUs only)
 
-    bool runnable() const { return state == ThreadState::ready || state == ThreadState::running; }
     arch::TrapFrame& frame() { return context.frame; }
 };
 

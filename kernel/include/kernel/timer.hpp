@@ -10,6 +10,5 @@ void on_interrupt();
 // Makes the timer fire no later than deadline (a guest's timer); ticks go on as before.
 void wake_at(isok::u64 deadline);
 isok::u64 ticks();
-isok::u64 period();
 
 } // namespace kernel::timer

@@ -23,7 +23,6 @@ struct VcpuState {
 
 // Once at boot: what traps go straight to the guest, what the guest may count.
 void hypervisor_init(bool sstc);
-bool guest_timer_in_hardware();
 
 // A fresh guest context: VS-mode at pc with a0/a1 as firmware hands them to an OS.
 void init_guest_context(UserContext& context, isok::u64 pc, isok::u64 a0, isok::u64 a1);
