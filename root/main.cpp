@@ -5,6 +5,7 @@
 // name and left out; the others still start.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
+#include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
 
 using namespace isok;
@@ -64,7 +65,8 @@ bool init_slots() {
         rt::print("domain_info on the root domain: %s\n", rt::error_name(d.error));
         return false;
     }
-    root::slots::init(abi::root_slots::first_free, abi::root_slots::first_free + d.free_slots);
+    u64 first_free = rt::startup_info().cap_count; // the kernel's grants come first
+    root::slots::init(first_free, first_free + d.free_slots);
     rt::print("budget %lu of %lu bytes left, %lu free capability slots\n", d.budget_left, d.budget_total,
               d.free_slots);
     return true;

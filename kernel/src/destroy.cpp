@@ -1,6 +1,7 @@
 // Destruction by object type: each kind first undoes what links it to the rest.
 #include <kernel/destroy.hpp>
 #include <kernel/endpoint.hpp>
+#include <kernel/interrupt.hpp>
 #include <kernel/memory_object.hpp>
 #include <kernel/notification.hpp>
 
@@ -12,6 +13,7 @@ void destroy(KernelObject& object) {
     case ObjectType::endpoint: destroy_endpoint(static_cast<Endpoint&>(object)); return;
     case ObjectType::notification: destroy_notification(static_cast<Notification&>(object)); return;
     case ObjectType::memory: destroy_memory(static_cast<Memory&>(object)); return;
+    case ObjectType::interrupt: destroy_interrupt(static_cast<Interrupt&>(object)); return;
     case ObjectType::none: destroy_mapping(static_cast<Mapping&>(object)); return;
     case ObjectType::vm: // a VM is a domain; its objects carry the domain type
     case ObjectType::domain: {

@@ -3,6 +3,7 @@
 #include <arch/vm_exit.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/endpoint.hpp>
+#include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/user_memory.hpp>
 
@@ -151,6 +152,8 @@ Error ipc_send_exception(Thread& faulter, const Capability& handler) {
 
 Error ipc_receive(Thread& receiver, Endpoint& ep) {
     drop_caller(receiver);
+    // Signals first: a stream of calls must not starve them.
+    if (notification_take_bound(receiver)) return Error::ok;
     Thread* s = ep.senders.pop_front();
     if (!s) {
         receiver.endpoint = &ep;
@@ -209,7 +212,8 @@ Error ipc_reply_receive(Thread& server, Endpoint& ep) {
     // The common server loop (a VMM's too): answer the caller and wait for the next
     // one, who is not there yet. The caller runs next directly, ahead of its peers, as
     // if the call had not left it.
-    if (server.caller && ep.senders.empty()) {
+    bool signalled = server.bound_notification && server.bound_notification->bits;
+    if (server.caller && ep.senders.empty() && !signalled) {
         Thread* resumed;
         if (Error e = answer_caller(server, resumed); e != Error::ok) return e;
         server.endpoint = &ep;

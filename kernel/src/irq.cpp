@@ -7,7 +7,8 @@ Handler handlers[max_irqs];
 } // namespace
 
 bool attach(isok::u32 irq, Handler handler) {
-    if (irq == 0 || irq >= max_irqs || handlers[irq]) return false;
+    // The same handler may attach again (an interrupt object made anew for its line).
+    if (irq == 0 || irq >= max_irqs || (handlers[irq] && handlers[irq] != handler)) return false;
     handlers[irq] = handler;
     return true;
 }

@@ -6,6 +6,23 @@
 
 namespace kernel {
 
+namespace {
+
+using R = MessageRegisters;
+
+// The bits as a message from no one, in the registers a receive returns in.
+void deliver_bits(Thread& t, Notification& n) {
+    arch::TrapFrame& f = t.frame();
+    f.a(0) = u64(Error::ok);
+    f.a(R::info) = isok::abi::message_info(isok::abi::notification_label, 0);
+    f.a(R::word0) = n.bits;
+    for (u64 i = 1; i < isok::abi::register_words; ++i) f.a(R::word0 + i) = 0;
+    f.a(R::badge) = 0;
+    n.bits = 0;
+}
+
+} // namespace
+
 void notification_signal(Notification& n, u64 badge) {
     n.bits |= badge ? badge : 1;
     // The first waiter takes every pending bit.
@@ -14,7 +31,30 @@ void notification_signal(Notification& n, u64 badge) {
         t->frame().a(1) = n.bits;
         n.bits = 0;
         scheduler::make_ready(*t);
+        return;
     }
+    // Or the bound thread, if it is waiting for a message.
+    Thread* b = n.bound_thread;
+    if (b && b->state == ThreadState::blocked_receive && !b->caller) {
+        ipc_cancel(*b);
+        deliver_bits(*b, n);
+        scheduler::make_ready(*b);
+    }
+}
+
+bool notification_take_bound(Thread& t) {
+    Notification* n = t.bound_notification;
+    if (!n || !n->bits) return false;
+    deliver_bits(t, *n);
+    return true;
+}
+
+Error notification_bind(Thread& t, Notification* n) {
+    if (n && n->bound_thread && n->bound_thread != &t) return Error::busy;
+    if (t.bound_notification) t.bound_notification->bound_thread = nullptr;
+    t.bound_notification = n;
+    if (n) n->bound_thread = &t;
+    return Error::ok;
 }
 
 Error notification_wait(Thread& t, Notification& n) {
@@ -40,6 +80,8 @@ void notification_cancel(Thread& t) {
 }
 
 void destroy_notification(Notification& n) {
+    if (n.bound_thread) n.bound_thread->bound_notification = nullptr;
+    n.bound_thread = nullptr;
     while (Thread* t = n.waiters.pop_front()) {
         t->frame().a(0) = u64(Error::stale);
         scheduler::make_ready(*t);

@@ -4,7 +4,9 @@
 #include <isok/elf.hpp>
 #include <isok/startup.hpp>
 #include <isok/string.hpp>
+#include <isok/format.hpp>
 #include <kernel/console.hpp>
+#include <kernel/interrupt.hpp>
 #include <kernel/memory_object.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/root.hpp>
@@ -45,20 +47,44 @@ void load_segment(Domain& d, const isok::elf::Segment& s) {
 
 void store(Domain& d, u64 slot, KernelObject& object, u64 rights) { *d.caps.slot(slot).value() = make_capability(object, rights); }
 
-void write_startup(const Platform& platform, Memory& page, const char* const* names, const startup::CapKind* kinds,
-                   const u64* rights, usize count) {
+startup::Info& startup_page(const Platform& platform, Memory& page) {
     auto* info = static_cast<startup::Info*>(arch::phys_to_virt(page.base));
     info->magic = startup::magic;
     isok::str_copy(info->process, "root", sizeof info->process);
     isok::str_copy(info->isa, platform.isa, sizeof info->isa);
     info->timebase_hz = platform.timebase_hz;
     info->cap_slots = cap_slots;
-    info->cap_count = count;
-    for (usize i = 0; i < count; ++i) {
-        isok::str_copy(info->caps[i].name, names[i], startup::name_bytes);
-        info->caps[i].slot = i;
-        info->caps[i].kind = kinds[i];
-        info->caps[i].rights = u32(rights[i]);
+    info->cap_count = 0;
+    return *info;
+}
+
+// Stores a capability in the root's next slot and names it on the startup page.
+void grant(Domain& d, startup::Info& info, const char* name, startup::CapKind kind, KernelObject& object, u64 rights) {
+    u64 slot = info.cap_count++;
+    store(d, slot, object, rights);
+    startup::Cap& c = info.caps[slot];
+    isok::str_copy(c.name, name, startup::name_bytes);
+    c.slot = slot;
+    c.kind = kind;
+    c.rights = u32(rights);
+}
+
+// Every virtio-mmio window (one page of device memory) and its interrupt line, for the
+// root to hand to the user-level drivers the system plan names.
+void grant_devices(const Platform& platform, Domain& d, startup::Info& info) {
+    for (usize k = 0; k < platform.virtio_count; ++k) {
+        const PlatformDevice& dev = platform.virtio[k];
+        PhysAddr base(isok::align_down(dev.mmio.base.raw(), frame_size));
+        auto window = wrap_memory(d, {base, frame_size});
+        if (!window) refuse_boot("root: cannot describe virtio window %lu", k);
+        char name[startup::name_bytes];
+        isok::format_to(name, sizeof name, "virtio%lu", k);
+        grant(d, info, name, startup::CapKind::memory, **window, abi::rights::read | abi::rights::write);
+        if (!dev.irq) continue;
+        auto irq = create_interrupt(d, dev.irq);
+        if (!irq) refuse_boot("root: cannot make the interrupt object of line %u", dev.irq);
+        isok::format_to(name, sizeof name, "virtio%lu.irq", k);
+        grant(d, info, name, startup::CapKind::interrupt, **irq, abi::rights::control);
     }
 }
 
@@ -98,13 +124,11 @@ bool start(const Platform& platform, const isok::bootimage::Image& image) {
     t.context.init(elf->entry(), startup::stack_top, startup::startup_address);
     t.ipc_buffer = startup::ipc_buffer_address;
 
-    store(*d, abi::root_slots::domain, *d, abi::rights::all);
-    store(*d, abi::root_slots::thread, t, abi::rights::all);
-    store(*d, abi::root_slots::boot_image, **boot, abi::rights::read);
-    const char* names[] = {"domain", "thread", "boot-image"};
-    const startup::CapKind kinds[] = {startup::CapKind::domain, startup::CapKind::thread, startup::CapKind::memory};
-    const u64 rights[] = {abi::rights::all, abi::rights::all, abi::rights::read};
-    write_startup(platform, info, names, kinds, rights, 3);
+    startup::Info& page = startup_page(platform, info);
+    grant(*d, page, "domain", startup::CapKind::domain, *d, abi::rights::all);
+    grant(*d, page, "thread", startup::CapKind::thread, t, abi::rights::all);
+    grant(*d, page, "boot-image", startup::CapKind::memory, **boot, abi::rights::read);
+    grant_devices(platform, *d, page);
 
     console::print("root: domain %u, %lu KiB budget, entry %lx\n", d->id, d->budget() / isok::KiB, elf->entry());
     scheduler::make_ready(t);

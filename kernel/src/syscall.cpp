@@ -33,6 +33,8 @@ constexpr Entry entries[] = {
     {Syscall::domain_info, sys_domain_info},
     {Syscall::poll, sys_poll},
     {Syscall::null, sys_null},
+    {Syscall::interrupt_control, sys_interrupt_control},
+    {Syscall::memory_info, sys_memory_info},
 };
 
 constexpr usize table_size = usize(Syscall::count);

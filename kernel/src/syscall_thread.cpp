@@ -1,5 +1,6 @@
 // Thread system calls: configure and start threads, yield, exit, debug output.
 #include <kernel/console.hpp>
+#include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
 #include <kernel/user_memory.hpp>
@@ -36,6 +37,14 @@ Error set_exception_handler(Thread& caller, Thread& target, u64 slot) {
     if (!cap) return cap.error();
     target.exception_handler = **cap;
     return Error::ok;
+}
+
+// The notification comes from the caller's capability space, like a handler endpoint.
+Error bind_notification(Thread& caller, Thread& target, u64 slot) {
+    if (slot == isok::abi::no_slot) return notification_bind(target, nullptr);
+    auto n = caller.domain->caps.find<Notification>(slot, rights::read);
+    if (!n) return n.error();
+    return notification_bind(target, *n);
 }
 
 Error set_ipc_buffer(Thread& target, u64 address) {
@@ -85,6 +94,7 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
         if (!th.vcpu) return Error::wrong_type;
         vcpu::lower(th, a);
         return Error::ok;
+    case ThreadOp::bind_notification: return bind_notification(t, th, a);
     case ThreadOp::set_time_slice:
         if (a == 0 || a > max_time_slice) return Error::bad_argument;
         th.time_slice = u32(a);

@@ -53,6 +53,7 @@ void stop_thread(Thread& t) {
 
 void destroy_thread(Thread& t) {
     detach(t, ThreadState::dead);
+    (void)notification_bind(t, nullptr);
     if (t.vcpu) {
         arch::forget_vcpu(t.guest);
         vcpu::remove(t);

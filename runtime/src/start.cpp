@@ -10,7 +10,7 @@ extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
 namespace isok::rt {
 namespace {
-const startup::Info empty_info = {0, "?", "", 0, 0, 0, {}};
+const startup::Info empty_info = {0, "?", "", 0, 0, 0, {}, ""};
 } // namespace
 
 namespace detail {

@@ -20,6 +20,10 @@ void init(const kernel::Platform& platform, volatile isok::u8* plic_registers) {
 
 bool enable_line(isok::u32 irq) { return have_plic && plic.enable(irq); }
 
+void disable_line(isok::u32 irq) {
+    if (have_plic) plic.disable(irq);
+}
+
 void handle(isok::u64 code) {
     switch (code) {
     case csr::irq_stimer: kernel::timer::on_interrupt(); return;

@@ -33,6 +33,12 @@ bool Plic::enable(isok::u32 irq, isok::u32 priority) {
     return true;
 }
 
+void Plic::disable(isok::u32 irq) {
+    if (irq == 0 || irq > ndev_) return;
+    volatile isok::u32* word = reg(enable_base + context_ * enable_stride + (irq / 32) * 4);
+    *word = *word & ~(1u << (irq % 32));
+}
+
 isok::u32 Plic::claim() { return *reg(context_base + context_ * context_stride + claim_complete); }
 
 void Plic::complete(isok::u32 irq) { *reg(context_base + context_ * context_stride + claim_complete) = irq; }

@@ -10,6 +10,7 @@ public:
     static constexpr ObjectType object_type = ObjectType::notification;
     u64 bits = 0;
     ThreadQueue waiters;
+    Thread* bound_thread = nullptr; // receives the bits through its endpoint receives
 };
 
 // Signals with the capability's badge as the bits (1 when unbadged).
@@ -18,6 +19,11 @@ void notification_signal(Notification& n, u64 badge);
 Error notification_wait(Thread& t, Notification& n);
 Error notification_poll(Thread& t, Notification& n);
 void notification_cancel(Thread& t);
+// Binds n to t (nullptr: unbinds t's); busy when n is bound to another thread.
+Error notification_bind(Thread& t, Notification* n);
+// For a thread about to receive: when its bound notification has bits, they become
+// the received message (abi::notification_label) and the thread need not block.
+bool notification_take_bound(Thread& t);
 void destroy_notification(Notification& n);
 
 } // namespace kernel

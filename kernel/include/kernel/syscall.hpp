@@ -30,5 +30,7 @@ Error sys_unmap(Thread&, arch::TrapFrame&);
 Error sys_thread_control(Thread&, arch::TrapFrame&);
 Error sys_domain_info(Thread&, arch::TrapFrame&);
 Error sys_null(Thread&, arch::TrapFrame&);
+Error sys_interrupt_control(Thread&, arch::TrapFrame&);
+Error sys_memory_info(Thread&, arch::TrapFrame&);
 
 } // namespace kernel

@@ -68,6 +68,8 @@ public:
     u64 exception_words[isok::abi::vm_exit::length] = {};
     u64 exception_length = 0;
 
+    Notification* bound_notification = nullptr; // received along with endpoint messages
+
     bool vcpu = false;            // runs in a VM's domain, in VS/VU-mode
     arch::VcpuState guest;        // the virtual hart's own state (vCPUs only)
 

@@ -29,6 +29,8 @@ enum class Syscall : u64 {
     domain_info = 17,  // (domain) -> budget left, budget total, free cap slots
     poll = 18,         // (notification) -> bits without blocking
     null = 19,         // (): enters and leaves the kernel; the baseline of every benchmark
+    interrupt_control = 20, // (interrupt, InterruptOp, arg)
+    memory_info = 21,  // (memory) -> physical address, pages: for drivers that program DMA
     count
 };
 
@@ -62,6 +64,7 @@ enum class Error : i64 {
 //   memory:       read/write/execute = the most a mapping may allow
 //   domain:       control = create threads in it, map into it, copy capabilities into it
 //   thread:       control = configure, start, stop
+//   interrupt:    control = bind and acknowledge
 namespace rights {
 inline constexpr u64 read = 1 << 0;
 inline constexpr u64 write = 1 << 1;
@@ -79,6 +82,14 @@ enum class ObjectType : u64 {
     notification = 4, // no args
     memory = 5,       // create args: (pages)
     vm = 6,           // create args: (budget bytes, cap slots): a domain whose threads are vCPUs
+    interrupt = 7,    // not created: the kernel gives the root one per device interrupt line
+};
+
+// interrupt_control operations. An interrupt line is masked from the moment it fires
+// until its holder acknowledges it, so a level-triggered device cannot storm the kernel.
+enum class InterruptOp : u64 {
+    bind = 0, // (notification slot, write right): each firing signals it with that capability's badge
+    ack = 1,  // (): the device has been served; unmask the line
 };
 
 // Message info word (a1 on send/call/reply; returned in a1 on receive):
@@ -117,7 +128,14 @@ enum class ThreadOp : u64 {
     set_time_slice = 6,    // (ticks)
     raise_interrupts = 7,  // vCPU only: (bits of hvip to set: 1<<2 VSSIP, 1<<6 VSTIP, 1<<10 VSEIP)
     lower_interrupts = 8,  // vCPU only: (bits of hvip to clear)
+    bind_notification = 9, // (notification slot with read right, or no_slot to unbind)
 };
+
+// A thread with a bound notification that receives on an endpoint also receives the
+// notification: when bits are pending, receive returns a message with this label, length
+// 0, the bits in word 0 and badge 0. A server thus waits for calls and signals at once.
+inline constexpr u64 notification_label = 0xfffe;
+inline constexpr u64 no_slot = ~u64{0};
 
 inline constexpr u64 max_priority = 255;
 
@@ -172,7 +190,9 @@ namespace root_slots {
 inline constexpr u64 domain = 0;       // the root domain itself (control)
 inline constexpr u64 thread = 1;       // the root thread (control)
 inline constexpr u64 boot_image = 2;   // memory: the boot image, read-only
-inline constexpr u64 first_free = 3;
+// Then, named on the root's startup page, each virtio-mmio window of the machine
+// ("virtio<k>": memory, one page, read/write) and its line ("virtio<k>.irq": interrupt);
+// the first free slot is the startup page's cap_count.
 } // namespace root_slots
 
 // Where the kernel maps the boot image into the root process. The root is built like

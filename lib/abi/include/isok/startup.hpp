@@ -12,13 +12,14 @@ inline constexpr u64 ipc_buffer_address = 0x3f100000;
 inline constexpr u64 stack_top = 0x3f000000;
 inline constexpr usize name_bytes = 32;
 inline constexpr usize max_caps = 64;
+inline constexpr usize args_bytes = 256;
 
 // Slots every process gets; granted capabilities follow from first_grant_slot.
 inline constexpr u64 self_domain_slot = 0;
 inline constexpr u64 self_thread_slot = 1;
 inline constexpr u64 first_grant_slot = 2;
 
-enum class CapKind : u32 { none = 0, endpoint = 1, notification = 2, memory = 3, domain = 4, thread = 5 };
+enum class CapKind : u32 { none = 0, endpoint = 1, notification = 2, memory = 3, domain = 4, thread = 5, interrupt = 6 };
 
 struct Cap {
     char name[name_bytes]; // NUL-terminated: the channel or object name from the manifest
@@ -36,6 +37,7 @@ struct Info {
     u64 cap_slots; // size of the capability space
     u64 cap_count;
     Cap caps[max_caps];
+    char args[args_bytes]; // the manifest's `args` for the process, NUL-terminated ("" for none)
 };
 static_assert(sizeof(Info) <= 4096);
 

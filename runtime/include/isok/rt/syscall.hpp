@@ -134,6 +134,29 @@ inline Error set_time_slice(u64 thread, u64 ticks) {
 inline Error start(u64 thread) { return thread_control(thread, abi::ThreadOp::start); }
 inline Error stop(u64 thread) { return thread_control(thread, abi::ThreadOp::stop); }
 
+// Receives on the endpoint and, through it, the thread's bound notification
+// (abi::notification_label messages).
+inline Error bind_notification(u64 thread, u64 notification) {
+    return thread_control(thread, abi::ThreadOp::bind_notification, notification);
+}
+
+inline Error interrupt_bind(u64 interrupt, u64 notification) {
+    return syscall_error(raw_syscall(Syscall::interrupt_control, interrupt, u64(abi::InterruptOp::bind), notification));
+}
+inline Error interrupt_ack(u64 interrupt) {
+    return syscall_error(raw_syscall(Syscall::interrupt_control, interrupt, u64(abi::InterruptOp::ack)));
+}
+
+struct MemoryInfo {
+    Error error;
+    u64 physical; // where the memory starts in physical memory (what a device's DMA sees)
+    u64 pages;
+};
+inline MemoryInfo memory_info(u64 memory) {
+    Registers r = raw_syscall(Syscall::memory_info, memory);
+    return {Error(r.a[0]), r.a[1], r.a[2]};
+}
+
 inline DomainInfo domain_info(u64 domain) {
     Registers r = raw_syscall(Syscall::domain_info, domain);
     return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};

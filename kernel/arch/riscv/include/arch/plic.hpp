@@ -8,6 +8,7 @@ class Plic {
 public:
     void init(volatile isok::u8* base, isok::u32 ndev, isok::u32 context);
     bool enable(isok::u32 irq, isok::u32 priority = 1);
+    void disable(isok::u32 irq);
     // The highest-priority pending interrupt (0 when none); must be completed.
     isok::u32 claim();
     void complete(isok::u32 irq);
