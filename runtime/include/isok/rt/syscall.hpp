@@ -43,6 +43,12 @@ struct Bits {
     u64 bits;
 };
 
+struct MemoryInfo {
+    Error error;
+    u64 physical; // where the memory starts in physical memory (what a device's DMA sees)
+    u64 pages;
+};
+
 struct DomainInfo {
     Error error;
     u64 budget_left;
@@ -147,11 +153,6 @@ inline Error interrupt_ack(u64 interrupt) {
     return syscall_error(raw_syscall(Syscall::interrupt_control, interrupt, u64(abi::InterruptOp::ack)));
 }
 
-struct MemoryInfo {
-    Error error;
-    u64 physical; // where the memory starts in physical memory (what a device's DMA sees)
-    u64 pages;
-};
 inline MemoryInfo memory_info(u64 memory) {
     Registers r = raw_syscall(Syscall::memory_info, memory);
     return {Error(r.a[0]), r.a[1], r.a[2]};
