@@ -4,14 +4,23 @@
 //   receive exit (label exception_label, badge = vCPU index + 1) -> Vm::handle_exit ->
 //   reply_receive with (ExceptionReply, pc, value0, value1), or receive without a reply
 //   when the vCPU was stopped (HSM hart_stop), or a last reply (kill) when the VM ended.
+// The VM's switch port and disk partition (its Links page) back virtio-net and
+// virtio-block; the port's notification is bound to this thread, so "frames arrived"
+// comes in on the same receive as the exits (label notification_label, badge 0).
 // Everything but the system calls is in isok_vmm (vm.hpp) and unit-tested on the host.
 #include <isok/format.hpp>
+#include <isok/links.hpp>
+#include <isok/string.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/counters.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
+#include <vmm/block_client.hpp>
+#include <vmm/layout.hpp>
+#include <vmm/switch_port.hpp>
 #include <vmm/vm.hpp>
+#include <vmm/vm_links.hpp>
 
 using namespace isok;
 using rt::Error;
@@ -78,6 +87,9 @@ rt::Message reply_message(const vmm::ExitReply& r) {
     return m;
 }
 
+// The kernel's message for the bound notification: no caller waits for an answer.
+bool is_notification(const rt::Message& m) { return m.label() == abi::notification_label && m.badge() == 0; }
+
 int serve(vmm::Vm& vm, u64 exits) {
     rt::Message m;
     Error e = rt::receive(exits, m);
@@ -85,6 +97,13 @@ int serve(vmm::Vm& vm, u64 exits) {
         if (e != Error::ok) {
             vm.console().message("vmm: receive on \"exits\" failed: %s", rt::error_name(e));
             return 1;
+        }
+        if (is_notification(m)) {
+            // Any exit answered before this one was answered by the reply_receive that
+            // brought it; exits that came meanwhile wait in the endpoint.
+            vm.frames_arrived();
+            e = rt::receive(exits, m);
+            continue;
         }
         vmm::ExitReply r = answer(vm, m);
         if (!r.send) {
@@ -103,6 +122,87 @@ int serve(vmm::Vm& vm, u64 exits) {
 
 Bytes image(u64 address, u64 size) {
     return address && size ? Bytes(reinterpret_cast<const u8*>(address), size) : Bytes();
+}
+
+// The root maps a Links page only into processes with ports or partitions, so it is
+// read only when the VM was given a device that needs one.
+const links::Links* links_page(const vm::Config& c) {
+    if (!(c.devices & vmm::layout::backed_devices)) return nullptr;
+    return reinterpret_cast<const links::Links*>(links::address);
+}
+
+// What the backed devices were attached to, for the boot message.
+const links::Port* attached_port = nullptr;
+const links::Partition* attached_partition = nullptr;
+
+// A name from the Links page, which need not be terminated.
+struct LinkName {
+    char text[links::name_bytes + 1] = {};
+    explicit LinkName(const char (&name)[links::name_bytes]) {
+        usize n = str_length_bounded(name, links::name_bytes);
+        __builtin_memcpy(text, name, n);
+    }
+};
+
+void announce_backed_devices(vmm::Vm& vm) {
+    if (attached_port && (vm.devices() & vm::device::virtio_net)) {
+        const u8* m = attached_port->mac;
+        vm.console().message("vmm: virtio-net on network \"%s\", MAC %02x:%02x:%02x:%02x:%02x:%02x",
+                             LinkName(attached_port->network).text, m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+    if (attached_partition && (vm.devices() & vm::device::virtio_block))
+        vm.console().message("vmm: virtio-block on partition \"%s\", %lu sectors",
+                             LinkName(attached_partition->name).text, attached_partition->sectors);
+}
+
+void signal_switch(void* slot) { (void)rt::sys::signal(*static_cast<u64*>(slot)); }
+
+// The VM's first switch port behind virtio-net; its notification is bound to this
+// thread so that frames from the switch interrupt the wait for exits.
+vmm::NetBackend* open_port(const links::Links* page, vmm::VmSetup& setup) {
+    if (!page || !(setup.devices & vm::device::virtio_net)) return nullptr;
+    auto port = vmm::first_port(*page);
+    if (!port) {
+        static char why[64];
+        format_to(why, sizeof why, "switch port: %s", vmm::describe(port.error()));
+        setup.net_missing = why;
+        return nullptr;
+    }
+    const links::Port& p = **port;
+    attached_port = &p;
+    static u64 signal_slot = p.signal;
+    vmm::MacAddress mac;
+    for (usize i = 0; i < sizeof mac.octet; ++i) mac.octet[i] = p.mac[i];
+    static vmm::SwitchPort backend(reinterpret_cast<void*>(p.ring), mac, signal_switch, &signal_slot);
+    if (Error e = rt::sys::bind_notification(startup::self_thread_slot, p.wait); e != Error::ok) {
+        // Without it frames still arrive, but only when the guest posts receive buffers.
+        rt::print("vmm: binding the switch port's notification failed: %s\n", rt::error_name(e));
+    }
+    return &backend;
+}
+
+block::Status call_service(void* endpoint, block::Op op, u64 first_sector, u64 sectors, u64 offset) {
+    rt::Received r = rt::sys::call(*static_cast<u64*>(endpoint), abi::message_info(u64(op), 3), first_sector,
+                                   sectors, offset);
+    if (r.error != Error::ok || abi::info_length(r.info) < 1) return block::Status::io_error;
+    // A status this VMM does not know is a failure all the same.
+    return r.words[0] <= u64(block::Status::no_partition) ? block::Status(r.words[0]) : block::Status::io_error;
+}
+
+// The VM's first disk partition behind virtio-block.
+vmm::BlockBackend* open_partition(const links::Links* page, vmm::VmSetup& setup) {
+    if (!page || !(setup.devices & vm::device::virtio_block)) return nullptr;
+    auto partition = vmm::first_partition(*page);
+    if (!partition) {
+        static char why[64];
+        format_to(why, sizeof why, "disk partition: %s", vmm::describe(partition.error()));
+        setup.block_missing = why;
+        return nullptr;
+    }
+    attached_partition = *partition;
+    static u64 endpoint = (*partition)->endpoint;
+    static vmm::BlockClient backend(**partition, call_service, &endpoint);
+    return &backend;
 }
 
 } // namespace
@@ -127,11 +227,15 @@ int main(const startup::Info&) {
     setup.devices = c.devices;
     setup.ram = vmm::GuestMemory(reinterpret_cast<u8*>(vm::vmm_guest_ram_address), vm::guest_ram_base, c.ram_size);
     setup.output = console_output;
+    const links::Links* page = links_page(c);
+    setup.net = open_port(page, setup);
+    setup.block = open_partition(page, setup);
     static vmm::Vm vm(setup, vcpus);
+    announce_backed_devices(vm);
 
     vmm::DeviceTreeError dt{};
     auto plan = vmm::load_guest(c, setup.ram, image(c.kernel_address, c.kernel_size),
-                                image(c.initrd_address, c.initrd_size), &dt);
+                                image(c.initrd_address, c.initrd_size), &dt, vm.devices());
     if (!plan) {
         bool tree = plan.error() == vmm::BootError::device_tree;
         vm.console().message("vmm: cannot boot: %s%s%s", vmm::describe(plan.error()), tree ? ": " : "",

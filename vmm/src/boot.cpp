@@ -44,7 +44,7 @@ Status<BootError> check_config(const vm::Config& c) {
     return {};
 }
 
-u64 guest_devices(const vm::Config& c) { return c.devices & layout::implemented_devices; }
+u64 guest_devices(const vm::Config& c, u64 backed) { return layout::emulated_devices(c.devices, backed); }
 
 u64 kernel_footprint(Bytes kernel) {
     u32 magic2 = 0;
@@ -79,7 +79,7 @@ Result<BootPlan, BootError> plan_boot(u64 ram_base, u64 ram_size, u64 footprint,
 }
 
 Result<BootPlan, BootError> load_guest(const vm::Config& c, const GuestMemory& ram, Bytes kernel, Bytes initrd,
-                                       DeviceTreeError* dt_error) {
+                                       DeviceTreeError* dt_error, u64 backed) {
     auto planned = plan_boot(ram.base(), ram.size(), kernel_footprint(kernel), initrd.size());
     if (!planned) return planned;
     BootPlan p = *planned;
@@ -90,7 +90,7 @@ Result<BootPlan, BootError> load_guest(const vm::Config& c, const GuestMemory& r
     g.ram_base = ram.base();
     g.ram_size = ram.size();
     g.vcpus = u32(c.vcpus);
-    g.devices = guest_devices(c);
+    g.devices = guest_devices(c, backed);
     g.timebase_hz = c.timebase_hz;
     g.host_isa = c.isa;
     g.host_isa_max = sizeof c.isa;

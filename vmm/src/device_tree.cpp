@@ -133,6 +133,8 @@ void write_soc(Writer& w) {
     write_plic(w);
     if (w.guest.devices & vm::device::uart) write_uart(w);
     if (w.guest.devices & vm::device::virtio_console) write_virtio(w, layout::VirtioSlot::console);
+    if (w.guest.devices & vm::device::virtio_net) write_virtio(w, layout::VirtioSlot::net);
+    if (w.guest.devices & vm::device::virtio_block) write_virtio(w, layout::VirtioSlot::block);
     f.end_node();
 }
 

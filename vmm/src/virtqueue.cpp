@@ -68,6 +68,13 @@ template <class Copy> u64 Chain::walk(bool writable, u64 offset, u64 length, Cop
     return done;
 }
 
+u64 Chain::bytes(bool writable) const {
+    u64 total = 0;
+    for (usize i = 0; i < count; ++i)
+        if (segment[i].writable == writable) total += segment[i].length;
+    return total;
+}
+
 u64 Chain::read(const GuestMemory& ram, u64 offset, void* out, u64 length) const {
     auto* bytes = static_cast<u8*>(out);
     return walk(false, offset, length,
@@ -118,18 +125,47 @@ Status<QueueError> Virtqueue::read_chain(const GuestMemory& ram, u16 head, Chain
     }
 }
 
-Result<bool, QueueError> Virtqueue::pop(const GuestMemory& ram, Chain& chain) {
+Result<bool, QueueError> Virtqueue::next_head(const GuestMemory& ram, u16& head) const {
     if (!ready) return false;
     u16 avail_idx;
     if (!load_index(ram, driver + 2, avail_idx)) return fail(QueueError::unreadable);
     u16 waiting = u16(avail_idx - last_avail_);
     if (waiting == 0) return false;
     if (waiting > size) return fail(QueueError::bad_avail_index);
-    u16 head;
     if (!ram.load(driver + 4 + 2 * u64(last_avail_ % size), head)) return fail(QueueError::unreadable);
+    return true;
+}
+
+Result<bool, QueueError> Virtqueue::pop(const GuestMemory& ram, Chain& chain) {
+    u16 head;
+    auto got = next_head(ram, head);
+    if (!got || !*got) return got;
     if (auto s = read_chain(ram, head, chain); !s) return fail(s.error());
     ++last_avail_;
     return true;
+}
+
+Result<Virtqueue::Taken, QueueError> Virtqueue::take(const GuestMemory& ram, Chain& chain) {
+    u16 head;
+    auto got = next_head(ram, head);
+    if (!got) return fail(got.error());
+    if (!*got) return Taken{};
+    // A head outside the table cannot even be handed back: that is the ring's fault.
+    if (head >= size) return fail(QueueError::bad_index);
+    Taken t{true, {}};
+    if (auto s = read_chain(ram, head, chain); !s) {
+        t.broken = s.error();
+        chain.head = head;
+        chain.count = 0;
+    }
+    ++last_avail_;
+    return t;
+}
+
+bool Virtqueue::has_available(const GuestMemory& ram) const {
+    if (!ready) return false;
+    u16 avail_idx;
+    return !load_index(ram, driver + 2, avail_idx) || avail_idx != last_avail_;
 }
 
 Status<QueueError> Virtqueue::push(const GuestMemory& ram, u16 head, u32 written) {

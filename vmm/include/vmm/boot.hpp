@@ -36,8 +36,10 @@ struct BootPlan {
 
 Status<BootError> check_config(const vm::Config& config);
 
-// The devices the guest gets: configured and emulated by this VMM.
-u64 guest_devices(const vm::Config& config);
+// The devices the guest gets: configured and emulated by this VMM. `backed` holds the
+// vm::device bits of the backed devices (virtio-net, virtio-block) the VMM has a
+// backend for: those are emulated only then.
+u64 guest_devices(const vm::Config& config, u64 backed = 0);
 
 // How much RAM the kernel image occupies once running: a Linux Image's header says it
 // (image_size covers the BSS), for anything else it is the file size.
@@ -45,9 +47,9 @@ u64 kernel_footprint(Bytes kernel);
 
 Result<BootPlan, BootError> plan_boot(u64 ram_base, u64 ram_size, u64 footprint, u64 initrd_size);
 
-// Plans, copies kernel and initrd and writes the device tree. On a device tree failure
-// *dt_error says why.
+// Plans, copies kernel and initrd and writes the device tree (with guest_devices(config,
+// backed)). On a device tree failure *dt_error says why.
 Result<BootPlan, BootError> load_guest(const vm::Config& config, const GuestMemory& ram, Bytes kernel, Bytes initrd,
-                                       DeviceTreeError* dt_error = nullptr);
+                                       DeviceTreeError* dt_error = nullptr, u64 backed = 0);
 
 } // namespace isok::vmm

@@ -29,9 +29,17 @@ inline constexpr u32 virtio_slot_irq(VirtioSlot s) { return virtio_first_irq + u
 // Interrupt sources of the guest's PLIC: 1..plic_sources-1 (0 means "none").
 inline constexpr u32 plic_sources = 32;
 
-// Devices this VMM emulates; a configured device outside this set is left out of the
-// guest's device tree (and reported), never half-offered.
+// Devices this VMM emulates on its own; a configured device outside this set is left out
+// of the guest's device tree (and reported), never half-offered.
 inline constexpr u64 implemented_devices = vm::device::uart | vm::device::virtio_console;
+// Devices that need a backend (a switch port, a disk partition): emulated only with one.
+inline constexpr u64 backed_devices = vm::device::virtio_net | vm::device::virtio_block;
+
+// What a VM gets of the devices configured, given the backed devices the VMM has a
+// backend for.
+constexpr u64 emulated_devices(u64 configured, u64 backed) {
+    return configured & (implemented_devices | (backed & backed_devices));
+}
 
 // Boot placement: Linux's Image is loaded 2 MiB into RAM (its text_offset); raw
 // binaries go to the same place.

@@ -1,8 +1,9 @@
 // Split virtqueues (virtio 1.1, section 2.6), device side. Everything in the rings is
 // written by the guest, so each descriptor is copied out once, checked (index, bounds
 // against guest RAM, order, loops, length) and only then used. A queue that breaks a
-// rule reports an error and the transport asks the driver for a device reset; the VMM
-// itself never trusts, and never crashes on, ring contents.
+// rule reports an error and the transport asks the driver for a device reset (or, for
+// a device that answers request by request, only the bad chain is refused: take); the
+// VMM itself never trusts, and never crashes on, ring contents.
 #pragma once
 #include <isok/result.hpp>
 #include <isok/types.hpp>
@@ -42,8 +43,12 @@ struct Chain {
     u64 read(const GuestMemory& ram, u64 offset, void* out, u64 length) const;
     // Copies into the device-writable part; returns how many bytes fitted.
     u64 write(const GuestMemory& ram, u64 offset, const void* data, u64 length) const;
+    // Sizes of the two parts (at most max_segments * 4 GiB: no overflow).
+    u64 readable_bytes() const { return bytes(false); }
+    u64 writable_bytes() const { return bytes(true); }
 
 private:
+    u64 bytes(bool writable) const;
     template <class Copy> u64 walk(bool writable, u64 offset, u64 length, Copy copy) const;
 };
 
@@ -64,6 +69,19 @@ public:
 
     // The next available chain: true with `chain` filled, false when there is none.
     Result<bool, QueueError> pop(const GuestMemory& ram, Chain& chain);
+    // Like pop, but a chain whose descriptors break a rule (a next index outside the
+    // table, a buffer outside RAM, a loop, too many descriptors, bad order, indirect) is
+    // taken off the ring and reported in `broken`, with only chain.head valid: a device
+    // that answers per request hands it back and goes on with the next one. Only errors
+    // of the ring itself (available index, a head outside the table) fail.
+    struct Taken {
+        bool got = false;
+        QueueError broken{}; // 0: the chain is whole
+    };
+    Result<Taken, QueueError> take(const GuestMemory& ram, Chain& chain);
+    // The driver has made buffers available that were not taken yet (or the ring cannot
+    // be read, which the next pop or take reports).
+    bool has_available(const GuestMemory& ram) const;
     // Returns a chain to the driver with `written` bytes written into it.
     Status<QueueError> push(const GuestMemory& ram, u16 head, u32 written);
     // The driver wants an interrupt for used buffers (VIRTQ_AVAIL_F_NO_INTERRUPT clear).
@@ -71,6 +89,8 @@ public:
 
 private:
     Status<QueueError> read_chain(const GuestMemory& ram, u16 head, Chain& chain) const;
+    // The head of the next available chain, or false when there is none.
+    Result<bool, QueueError> next_head(const GuestMemory& ram, u16& head) const;
 
     u16 last_avail_ = 0; // next available ring entry to take
     u16 used_idx_ = 0;   // next used ring entry to fill

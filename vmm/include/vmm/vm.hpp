@@ -9,8 +9,10 @@
 #include <vmm/console.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/vcpu.hpp>
+#include <vmm/virtio_block.hpp>
 #include <vmm/virtio_console.hpp>
 #include <vmm/virtio_mmio.hpp>
+#include <vmm/virtio_net.hpp>
 #include <vmm/vplic.hpp>
 #include <vmm/vuart.hpp>
 
@@ -47,6 +49,12 @@ struct VmSetup {
     GuestMemory ram;
     ConsoleOutput output = nullptr;
     void* output_context = nullptr;
+    // Backends of the backed devices; a configured device without one is left out, and
+    // the console says why (the reason, when the VMM knows better than "none").
+    NetBackend* net = nullptr;
+    const char* net_missing = "no switch port for this VM";
+    BlockBackend* block = nullptr;
+    const char* block_missing = "no disk partition for this VM";
 };
 
 class Vm {
@@ -56,6 +64,10 @@ public:
     // Starts the boot hart: pc = entry, a0 = hart id 0, a1 = the device tree.
     bool boot(const BootPlan& plan);
     ExitReply handle_exit(u32 vcpu, const Exit& exit);
+
+    // The switch has frames for the guest (the port's notification fired): hand them to
+    // virtio-net, which may raise the guest's interrupt.
+    void frames_arrived();
 
     // The VM has ended (powered off, or stopped for something the VMM cannot emulate):
     // every vCPU is stopped and the VMM has nothing left to do.
@@ -81,6 +93,7 @@ private:
     ExitReply unknown(u32 vcpu, const Exit& exit);
     ExitReply halt(u32 vcpu, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
     void report_device_errors();
+    void add_backed_devices(const VmSetup& setup);
 
     GuestMemory ram_;
     GuestConsole console_;
@@ -91,6 +104,10 @@ private:
     VUart uart_;
     VirtioConsole virtio_console_;
     VirtioMmio virtio_console_mmio_;
+    VirtioNet virtio_net_;
+    VirtioMmio virtio_net_mmio_;
+    VirtioBlock virtio_block_;
+    VirtioMmio virtio_block_mmio_;
     Bus bus_;
     bool halted_ = false;
 };
