@@ -23,9 +23,11 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# A system with [[disk]]s gets $(BUILD)/$(SYSTEM)-<disk>.img for each, made on the first run.
 run: build
 	$(BUILD)/tools/isotool/isotool run --kernel $(BUILD)/target/kernel/isokernel.elf \
-	    --boot-image $(BUILD)/$(SYSTEM).img --memory $(QEMU_MEMORY) --harts $(QEMU_HARTS)
+	    --boot-image $(BUILD)/$(SYSTEM).img --memory $(QEMU_MEMORY) --harts $(QEMU_HARTS) \
+	    --disk-prefix $(BUILD)/$(SYSTEM)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -1,8 +1,9 @@
 // The root process: reads the plan from the boot image and builds the system it
-// describes. Phases: (1) each process with its domain, thread, memory and program;
-// (2) endpoints; (3) grants; (4) fault handlers; (5) VMs, each with what its VMM process
-// gets besides; (6) startup pages; (7) start. A process or VM that fails is reported by
-// name and left out; the others still start.
+// describes. Phases: (1) each process with its domain, thread, memory, program and, when
+// it has links, its Links page; (2) endpoints; (3) grants; (4) fault handlers; (5) VMs,
+// each with what its VMM process gets besides; (6) networks and disks; (7) startup and
+// Links pages; (8) start. A process or VM that fails is reported by name and left out;
+// the others still start.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
@@ -79,13 +80,18 @@ u32 build(const bootimage::Image& image, const plan::Plan& plan) {
         auto p = plan.process(i);
         if (!p) continue; // cannot happen for a validated plan; children[i] stays failed
         children[i].plan = *p;
-        if (!root::build_process(children[i], i, image)) root::discard_process(children[i]);
+        if (!root::build_process(children[i], i, image) ||
+            (plan.link_roles(i).any() && !root::make_links_page(children[i], i)))
+            root::discard_process(children[i]);
     }
     root::build_channels(plan, children, count);
     root::attach_fault_handlers(plan, children, count);
     root::build_vms(plan, image, children);
+    root::build_networks(plan, children);
+    root::build_disks(plan, children);
     for (u32 i = 0; i < count; ++i)
-        if (children[i].ok && !root::seal_startup_page(children[i], i)) root::discard_process(children[i]);
+        if (children[i].ok && (!root::seal_startup_page(children[i], i) || !root::seal_links_page(children[i], i)))
+            root::discard_process(children[i]);
     root::release_channels();
     u32 started = 0;
     for (u32 i = 0; i < count; ++i)
@@ -103,8 +109,9 @@ int main(const startup::Info&) {
         rt::print("no system to build; the root waits\n");
         root::serve_faults(children, 0);
     }
-    rt::print("building system '%s': %u processes, %u endpoints, %u VMs\n", system.system(), system.process_count(),
-              system.endpoint_count(), system.vm_count());
+    rt::print("building system '%s': %u processes, %u endpoints, %u VMs, %u ports, %u disks\n", system.system(),
+              system.process_count(), system.endpoint_count(), system.vm_count(), system.port_count(),
+              system.disk_count());
     (void)root::make_fault_endpoint();
     u32 started = build(image, system);
     u32 failed = system.process_count() - started;

@@ -45,6 +45,7 @@ bool make_startup_page(Child& child, u32 index) {
     child.info->timebase_hz = own.timebase_hz;
     child.info->cap_slots = child.plan.cap_slots;
     child.info->cap_count = 0;
+    isok::str_copy(child.info->args, child.plan.args, su::args_bytes);
     return list_cap(child, "domain", su::self_domain_slot, su::CapKind::domain, rights::all, 0) &&
            list_cap(child, "thread", su::self_thread_slot, su::CapKind::thread, rights::all, 0);
 }
@@ -83,6 +84,7 @@ bool list_cap(Child& child, const char* name, u64 slot, su::CapKind kind, u64 ri
 bool build_process(Child& child, u32 index, const isok::bootimage::Image& image) {
     const isok::plan::Process& p = child.plan;
     child.ok = true;
+    child.next_slot = su::first_grant_slot + p.grant_count;
     if (p.stack > max_stack) {
         isok::rt::print("process '%s': stack of %lu bytes is larger than %lu\n", p.name, p.stack, max_stack);
         return child.ok = false;
@@ -124,7 +126,8 @@ void discard_process(Child& child) {
     // the root's view of its startup page) and returns its budget; the root's
     // capabilities to those objects are stale now and only need their slots back.
     if (child.domain != no_slot) (void)sys::destroy(child.domain);
-    u64* held[] = {&child.domain, &child.thread, &child.startup};
+    child.links = nullptr;
+    u64* held[] = {&child.domain, &child.thread, &child.startup, &child.links_memory};
     for (u64* slot : held) {
         if (*slot == no_slot) continue;
         if (sys::cap_delete(*slot) == Error::ok) slots::give(*slot);

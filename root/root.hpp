@@ -1,9 +1,11 @@
 // The root process: what its parts share. Building a system runs in phases (see
-// main.cpp): processes, endpoints, grants, fault handlers, VMs, startup pages, start.
+// main.cpp): processes, endpoints, grants, fault handlers, VMs, networks and disks,
+// startup and Links pages, start.
 #pragma once
 #include <isok/abi.hpp>
 #include <isok/boot_image.hpp>
 #include <isok/elf.hpp>
+#include <isok/links.hpp>
 #include <isok/plan.hpp>
 #include <isok/startup.hpp>
 
@@ -24,6 +26,8 @@ inline constexpr u64 no_slot = ~u64{0};
 inline constexpr u64 copy_window = 0x20000000;
 inline constexpr u64 copy_window_pages = 512; // one page table's reach
 inline constexpr u64 startup_window = 0x30000000;
+inline constexpr u64 links_window = 0x30100000;  // one page per process, like startup_window
+inline constexpr u64 device_window = 0x30200000; // one virtio-mmio window at a time, to probe it
 
 // One process of the plan, as the root builds it. Slots are in the root's space.
 struct Child {
@@ -34,6 +38,9 @@ struct Child {
     u64 startup = no_slot;     // its startup page (memory), mapped in the root until sealed
     u64 entry = 0;
     isok::startup::Info* info = nullptr; // the startup page, seen through startup_window
+    u64 links_memory = no_slot;          // its Links page (memory), mapped in the root until sealed
+    isok::links::Links* links = nullptr; // the Links page, seen through links_window
+    u64 next_slot = 0; // the slot in its space the next capability the root gives it goes to
 };
 
 // Prints "root: process 'name': what: error" and marks the child failed when e is not ok.
@@ -90,5 +97,27 @@ void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image
 
 // Adds a capability to the child's startup page listing.
 bool list_cap(Child& child, const char* name, u64 slot, isok::startup::CapKind kind, u64 rights, u64 badge);
+
+// Networks and disks (phase 6, after the VMs). Each process that serves or holds links has a
+// Links page (isok/links.hpp), made with the process and sealed with its startup page; the
+// capabilities for its links go to the slots after its grants (and a VMM's VM capabilities),
+// are listed on its startup page while it has room, and are named in its Links page.
+bool make_links_page(Child& child, u32 index);
+bool seal_links_page(Child& child, u32 index);
+// Copies cap into the child's next slot; lists it under name. no_slot when that fails (said).
+u64 give_cap(Child& child, u64 cap, u64 rights, u64 badge, const char* name, isok::startup::CapKind kind);
+void build_networks(const isok::plan::Plan& plan, Child* children);
+void build_disks(const isok::plan::Plan& plan, Child* children);
+
+// The virtio-blk devices of the machine, in QEMU's command-line order: the root's
+// capabilities to each one's window and interrupt line.
+struct BlockDevice {
+    u32 index;      // k of "virtio<k>"
+    u64 memory;     // slot of "virtio<k>" in the root
+    u64 interrupt;  // slot of "virtio<k>.irq", or no_slot
+    u32 version;    // 2: modern; 1: legacy (QEMU without virtio-mmio.force-legacy=false)
+};
+inline constexpr u32 max_block_devices = 16;
+u32 find_block_devices(BlockDevice* out, u32 max);
 
 } // namespace root

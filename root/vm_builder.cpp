@@ -147,6 +147,7 @@ bool grant_to_vmm(Guest& g) {
         name[4] = char('0' + i); // vm::max_vcpus is 8: one digit
         if (!grant(g, slot, g.vcpus[i], name, su::CapKind::thread, rights::control)) return false;
     }
+    g.vmm->next_slot = slot; // the VM's port and partition follow
     return true;
 }
 

@@ -35,5 +35,6 @@ const char* cause_name(u64 cause);
 [[noreturn]] void spin_masked();
 [[noreturn]] void csr_junk();
 [[noreturn]] void sbi_junk(const Machine& m);
+[[noreturn]] void virtio_junk(const Machine& m);
 
 } // namespace hostile

@@ -25,6 +25,7 @@ const Scenario scenarios[] = {
     {"csr-junk", [](const Machine&) { csr_junk(); }},
     {"sbi-junk", sbi_junk},
     {"device", device},
+    {"virtio-junk", virtio_junk},
 };
 
 } // namespace
@@ -66,7 +67,7 @@ extern "C" [[noreturn]] void mini_main(hostile::u64 hart, hostile::u64 dtb) {
             isok::guest::console::uses_dbcn() ? "SBI DBCN" : "the legacy SBI putchar");
         s.run(machine);
     }
-    say("no scenario in bootargs \"%s\": want hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device>",
+    say("no scenario in bootargs \"%s\": want hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk>",
         machine.bootargs);
     sbi::shutdown(true);
 }

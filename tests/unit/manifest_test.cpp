@@ -9,7 +9,7 @@ namespace {
 using namespace manifest_fixture;
 namespace plan = isok::plan;
 
-const std::string process_keys = "name, image, priority, budget, stack, time_slice, fault_handler, caps";
+const std::string process_keys = "name, image, priority, budget, stack, time_slice, fault_handler, caps, args";
 
 std::vector<Case> cases() {
     std::string hub = "[[process]]\nname = \"hub\"\nimage = \"ping.elf\"\ncaps = 16\n" + ping, wide;
@@ -32,7 +32,7 @@ std::vector<Case> cases() {
         {"syntax", head + "memory = \n", "memory",
          "3:10: Error while parsing key-value pair: expected value, saw '\\n'"},
         {"unknown_top_level", "colour = 1\n" + head + ping, "colour",
-         "top level: unknown key 'colour' (known keys: system, process, channel, vm)"},
+         "top level: unknown key 'colour' (known keys: system, process, channel, vm, network, disk)"},
         {"unknown_in_system", "[system]\nname = \"demo\"\nnmae = 1\n" + ping, "nmae",
          "[system]: unknown key 'nmae' (known keys: name, memory)"},
         {"unknown_in_process", head + ping + "prio = 1\n", "prio",

@@ -54,8 +54,8 @@ std::vector<Case> cases() {
          "vm 'linux': 'bootargs' must be a string, not an integer"},
         {"unknown_device", head + ping + vm + "devices = [\"uart\", \"gpu\"]\n", "devices",
          "vm 'linux': unknown device 'gpu' (known devices: uart, virtio-console, virtio-net, virtio-block)"},
-        {"device_twice", head + ping + vm + "devices = [\"virtio-net\", \"virtio-net\"]\n", "devices",
-         "vm 'linux': device 'virtio-net' is listed twice"},
+        {"device_twice", head + ping + vm + "devices = [\"uart\", \"uart\"]\n", "devices",
+         "vm 'linux': device 'uart' is listed twice"},
         {"devices_type", head + ping + vm + "devices = \"uart\"\n", "devices",
          "vm 'linux': 'devices' must be an array of strings, not a string"},
         {"kernel_missing", head + ping + "[[vm]]\nname = \"linux\"\nkernel = \"absent\"\n", "absent",
@@ -171,7 +171,9 @@ TEST(ManifestVm, VmsCompileIntoThePlanAfterTheProcesses) {
                              "bootargs = \"console=ttyS0 earlycon=sbi\"\ndevices = [\"virtio-net\", \"uart\"]\n"
                              "vmm_budget = \"1M\"\n" +
                              "[[vm]]\nname = \"tiny\"\nkernel = \"Image\"\ndevices = []\npriority = 254\n" +
-                             "[[vm]]\nname = \"other\"\nkernel = \"Image\"\nvmm = \"lib/other.elf\"\n";
+                             "[[vm]]\nname = \"other\"\nkernel = \"Image\"\nvmm = \"lib/other.elf\"\n" +
+                             "[[network]]\nname = \"lan\"\nswitch = \"ping\"\n" +
+                             "ports = [{ domain = \"linux\", mac = \"02:00:00:00:00:01\" }]\n";
     ASSERT_EQ(folder.errors(toml), std::vector<std::string>{});
     const isotool::Manifest& m = folder.model();
     auto bytes = isotool::compile_plan(m);
@@ -212,6 +214,9 @@ TEST(ManifestVm, VmsCompileIntoThePlanAfterTheProcesses) {
     const auto images = isotool::vmm_images(m);
     ASSERT_EQ(images.size(), 2u);
     EXPECT_EQ(images[1].file->path, folder.dir() + "/lib/other.elf");
+    ASSERT_EQ(p->port_count(), 1u); // a VM's port is its VMM's
+    EXPECT_EQ(p->port(0)->member, 1u);
+    EXPECT_EQ(p->port(0)->switch_process, 0u);
 }
 
 } // namespace

@@ -34,10 +34,10 @@ u64 get64(const std::vector<u8>& v, size_t o) { return get32(v, o) | u64(get32(v
 
 // The sample below: 3 processes, 3 endpoints, 7 grants.
 constexpr size_t P = 3, E = 3, N = 7;
-constexpr size_t process_at(size_t i) { return 72 + 136 * i; }
-constexpr size_t endpoint_at(size_t i) { return 72 + 136 * P + 48 * i; }
-constexpr size_t grant_at(size_t i) { return 72 + 136 * P + 48 * E + 64 * i; }
-constexpr size_t sample_size = 72 + 136 * P + 48 * E + 64 * N;
+constexpr size_t process_at(size_t i) { return 80 + 392 * i; }
+constexpr size_t endpoint_at(size_t i) { return 80 + 392 * P + 48 * i; }
+constexpr size_t grant_at(size_t i) { return 80 + 392 * P + 48 * E + 64 * i; }
+constexpr size_t sample_size = 80 + 392 * P + 48 * E + 64 * N;
 
 plan::ProcessSpec process(std::string name, u32 priority) {
     return {.name = name,
@@ -59,6 +59,7 @@ plan::Writer sample_writer() {
     w.add(ping);
     auto pong = process("pong", 120);
     pong.fault_handler = 0, pong.fault_endpoint = 2, pong.fault_badge = 2, pong.cap_slots = 16, pong.time_slice = 1000;
+    pong.args = "rounds=1000 verbose";
     w.add(pong);
     w.add(plan::EndpointSpec{"pingpong", EndpointKind::channel, 2, true});
     w.add(plan::EndpointSpec{"log", EndpointKind::channel, 0, false});
@@ -106,7 +107,9 @@ TEST(Plan, RoundTripGivesBackEveryValue) {
     EXPECT_EQ(pong.fault_endpoint, 2u);
     EXPECT_EQ(pong.fault_badge, 2u);
     EXPECT_EQ(pong.grant_count, 2u);
+    EXPECT_STREQ(pong.args, "rounds=1000 verbose");
     auto pager = *p->process(0);
+    EXPECT_STREQ(pager.args, "");
     EXPECT_EQ(pager.fault_handler, plan::none);
     EXPECT_EQ(pager.fault_endpoint, plan::none);
     EXPECT_EQ(pager.fault_badge, 0u);
@@ -160,13 +163,15 @@ TEST(Plan, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
     EXPECT_EQ(std::memcmp(v.data(), "ISOKPLAN", 8), 0);
-    EXPECT_EQ(get32(v, 8), 2u);
+    EXPECT_EQ(get32(v, 8), 3u);
     EXPECT_EQ(get32(v, 12), P);
     EXPECT_EQ(get32(v, 16), E);
     EXPECT_EQ(get32(v, 20), N);
     EXPECT_EQ(get64(v, 24), sample_size);
     EXPECT_EQ(get32(v, 64), 0u); // no VMs (plan_vm_test.cpp has them)
-    EXPECT_EQ(get32(v, 68), 0u);
+    EXPECT_EQ(get32(v, 68), 0u); // no ports, partitions or disks (plan_links_test.cpp has them)
+    EXPECT_EQ(get32(v, 72), 0u);
+    EXPECT_EQ(get32(v, 76), 0u);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[32]), "pingpong");
     const size_t pong = process_at(2);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[pong]), "pong");
@@ -181,6 +186,7 @@ TEST(Plan, LayoutMatchesTheDocument) {
     EXPECT_EQ(get32(v, pong + 120), 2u);
     EXPECT_EQ(get32(v, pong + 124), 5u); // after pager's 2 and ping's 3
     EXPECT_EQ(get32(v, pong + 128), 2u);
+    EXPECT_STREQ(reinterpret_cast<const char*>(&v[pong + 136]), "rounds=1000 verbose");
     EXPECT_EQ(get32(v, process_at(0) + 116), 0xffffffffu);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[endpoint_at(0)]), "pingpong");
     EXPECT_EQ(get32(v, endpoint_at(0) + 32), 1u);
@@ -200,7 +206,7 @@ TEST(Plan, SameInputsGiveSameBytesAndAnEmptyPlanOpens) {
     EXPECT_EQ(sample(), sample());
     auto bytes = plan::Writer("idle").build();
     ASSERT_TRUE(bytes.ok());
-    EXPECT_EQ(bytes->size(), 72u);
+    EXPECT_EQ(bytes->size(), 80u);
     auto p = open(*bytes);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->process_count(), 0u);
@@ -222,17 +228,29 @@ TEST(Plan, HeaderFieldsAreChecked) {
     auto v = sample();
     v[0] = 'X';
     EXPECT_EQ(refusal(v), Error::bad_magic);
-    v = sample(), put32(v, 8, 1);
-    EXPECT_EQ(refusal(v), Error::bad_version);
+    for (u32 old : {1u, 2u}) {
+        v = sample(), put32(v, 8, old);
+        EXPECT_EQ(refusal(v), Error::bad_version);
+    }
     v = sample(), put64(v, 24, sample_size + 64);
     EXPECT_EQ(refusal(v), Error::bad_size);
-    v = sample(), put32(v, 68, 1);
-    EXPECT_EQ(refusal(v), Error::reserved_not_zero);
-    const std::pair<size_t, u32> too_many[] = {{12, 65}, {16, 257}, {20, 4097}, {64, 33}, {12, ~0u}, {64, ~0u}};
+    v = sample(), put32(v, 68, 1); // a port the size does not count
+    EXPECT_EQ(refusal(v), Error::bad_size);
+    const std::pair<size_t, u32> too_many[] = {{12, 65},   {16, 257},  {20, 4097}, {64, 33},  {68, 2049},
+                                               {72, 1025}, {76, 65},   {12, ~0u},  {64, ~0u}, {68, ~0u},
+                                               {72, ~0u},  {76, ~0u}};
     for (auto [field, count] : too_many) {
         v = sample(), put32(v, field, count);
         EXPECT_EQ(refusal(v), Error::too_many) << field << "=" << count;
     }
+}
+
+TEST(Plan, ArgsMustBeTerminated) {
+    auto v = sample();
+    std::memset(&v[process_at(2) + 136], 'a', 256);
+    EXPECT_EQ(refusal(v), Error::name_unterminated);
+    v = sample(), std::memset(&v[process_at(2) + 136], 'a', 255); // 255 characters and the NUL
+    EXPECT_TRUE(open(v).ok());
 }
 
 TEST(Plan, NamesMustBeTerminatedPaddedAndWellFormed) {
@@ -292,6 +310,9 @@ TEST(Plan, EveryFieldIsRangeChecked) {
         {"budget off page", pong + 80, 4097, 8, Error::bad_memory},
         {"stack 0", pong + 88, 0, 8, Error::bad_memory},
         {"process reserved", pong + 132, 1, 4, Error::reserved_not_zero},
+        {"args with a tab", pong + 136 + 6, '\t', 1, Error::bad_args},
+        {"args with DEL", pong + 136, 0x7f, 1, Error::bad_args},
+        {"args not padded", pong + 136 + 200, 'x', 1, Error::name_not_padded},
         {"handler past the end", pong + 116, 3, 4, Error::bad_fault_handler},
         {"handler itself", pong + 116, 2, 4, Error::bad_fault_handler},
         {"handler whose endpoint it does not serve", pong + 116, 1, 4, Error::bad_fault_handler},
@@ -322,7 +343,8 @@ TEST(Plan, EveryFieldIsRangeChecked) {
     };
     for (const Patch& p : patches) {
         auto v = sample();
-        if (p.bytes == 4) put32(v, p.offset, u32(p.value));
+        if (p.bytes == 1) v[p.offset] = u8(p.value);
+        else if (p.bytes == 4) put32(v, p.offset, u32(p.value));
         else put64(v, p.offset, p.value);
         auto result = open(v);
         ASSERT_FALSE(result.ok()) << p.what;
@@ -353,6 +375,15 @@ TEST(Plan, WriterRefusesWhatTheReaderWould) {
     plan::Writer root("x");
     root.add(process("a", 255));
     EXPECT_EQ(root.build().error(), Error::bad_priority);
+    plan::Writer args("x");
+    auto talker = process("a", 100);
+    talker.args = std::string(256, 'a');
+    args.add(talker);
+    EXPECT_EQ(args.build().error(), Error::bad_args);
+    plan::Writer tab("x");
+    talker.args = "a\tb";
+    tab.add(talker);
+    EXPECT_EQ(tab.build().error(), Error::bad_args);
 }
 
 // Reads everything an accepted plan offers, the way the root would, and checks the promises
@@ -366,7 +397,7 @@ void walk(const plan::Plan& p, const u8* begin, const u8* end) {
     inside(p.system());
     for (u32 i = 0; i < p.process_count(); ++i) {
         auto pr = *p.process(i);
-        inside(pr.name), inside(pr.image);
+        inside(pr.name), inside(pr.image), inside(pr.args);
         if (pr.fault_handler != plan::none) {
             ASSERT_LT(pr.fault_handler, p.process_count());
         }

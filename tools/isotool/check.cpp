@@ -1,6 +1,7 @@
 // isotool check: checks a system manifest and its images, compiles the plan and prints
 // what the root process will read from it.
 #include "command.hpp"
+#include "disk_layout.hpp"
 #include "manifest.hpp"
 #include "plan_compile.hpp"
 #include <cstdio>
@@ -53,6 +54,39 @@ void print_process(const plan::Plan& p, isok::u32 index, const Process& source) 
         std::printf("  faults go to %s (badge %llu)\n", p.process(pr.fault_handler)->name,
                     static_cast<unsigned long long>(pr.fault_badge));
     for (isok::u32 g = 0; g < pr.grant_count; ++g) print_grant(p, index, g);
+    if (*pr.args) std::printf("  args \"%s\"\n", pr.args);
+}
+
+std::string mac_words(const isok::u8* mac) {
+    char text[18];
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    return text;
+}
+
+// One line per network, then its ports in the order the switch numbers them.
+void print_networks(const plan::Plan& p) {
+    for (isok::u32 i = 0; i < p.port_count(); ++i) {
+        const plan::Port port = *p.port(i);
+        if (i == 0 || p.port(i - 1)->network_index != port.network_index)
+            std::printf("network %s: switch %s\n", port.network, p.process(port.switch_process)->name);
+        std::printf("  port %s, mac %s\n", p.process(port.member)->name, mac_words(port.mac).c_str());
+    }
+}
+
+void print_disks(const plan::Plan& p, const Manifest& m) {
+    for (isok::u32 d = 0; d < p.disk_count(); ++d) {
+        const plan::Disk disk = *p.disk(d);
+        std::printf("disk %s: service %s, image of %s\n", disk.name, p.process(disk.service)->name,
+                    format_size(disk_image_bytes(m.disks[d])).c_str());
+        for (isok::u32 i = 0; i < p.partition_count(); ++i) {
+            const plan::Partition part = *p.partition(i);
+            if (part.disk != d) continue;
+            std::printf("  partition %s for %s: sectors %llu+%llu (%s)\n", part.name, p.process(part.member)->name,
+                        static_cast<unsigned long long>(part.first_sector),
+                        static_cast<unsigned long long>(part.sectors),
+                        format_size(part.sectors * plan::layout::sector_bytes).c_str());
+        }
+    }
 }
 
 std::string counted(isok::u64 n, const char* one, const char* many) {
@@ -102,12 +136,16 @@ int summarize(const Manifest& m, const std::vector<isok::u8>& bytes) {
     std::printf("system %s: %s, %s, ", p->system(), counted(m.processes.size(), "process", "processes").c_str(),
                 counted(p->endpoint_count(), "endpoint", "endpoints").c_str());
     if (p->vm_count()) std::printf("%s, ", counted(p->vm_count(), "VM", "VMs").c_str());
+    if (!m.networks.empty()) std::printf("%s, ", counted(m.networks.size(), "network", "networks").c_str());
+    if (p->disk_count()) std::printf("%s, ", counted(p->disk_count(), "disk", "disks").c_str());
     std::printf("a %zu-byte plan, budgets %s in all", bytes.size(), format_size(total).c_str());
     if (m.memory) std::printf(" (memory %s)", format_size(*m.memory).c_str());
     std::printf("\n");
     // The plan lists the manifest's processes first, then the VMMs, which print with their VMs.
     for (isok::u32 i = 0; i < m.processes.size(); ++i) print_process(*p, i, m.processes[i]);
     for (isok::u32 i = 0; i < p->vm_count(); ++i) print_vm(*p, i, m.vms[i]);
+    print_networks(*p);
+    print_disks(*p, m);
     return 0;
 }
 

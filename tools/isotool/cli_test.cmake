@@ -119,6 +119,41 @@ elseif(CASE STREQUAL "manifest_vm")
     run(ok "" build -m ${WORK_DIR}/vm.toml -o ${img} -r ${WORK_DIR}/sample.elf --search ${WORK_DIR}/bin)
     run(ok "plan +manifest .*\nroot +program .*\nhello +program .*\nvmm.elf +program .*\nlinux.kernel +guest-kernel .*\nlinux.initrd +guest-initrd "
         list ${img})
+elseif(CASE STREQUAL "manifest_disks")
+    # A block service and a client with two partitions: their layout from the manifest and
+    # from the boot image, and the disk image `run` makes for them.
+    sample_elf(${WORK_DIR}/sample.elf)
+    file(WRITE ${WORK_DIR}/disk.toml "[system]\nname = \"disks\"\n\n"
+        "[[process]]\nname = \"blockd\"\nimage = \"sample.elf\"\n\n"
+        "[[process]]\nname = \"client\"\nimage = \"sample.elf\"\nbudget = \"1M\"\nargs = \"seed=3\"\n\n"
+        "[[disk]]\nname = \"disk0\"\nservice = \"blockd\"\npartitions = [\n"
+        "    { name = \"data\", domain = \"client\", size = \"1M\" },\n"
+        "    { name = \"logs\", domain = \"client\", size = \"4K\" },\n]\n")
+    set(layout "disk0 data first_sector 2048 sectors 2048\ndisk0 logs first_sector 4096 sectors 8\n")
+    run(ok "^${layout}$" disks --manifest ${WORK_DIR}/disk.toml)
+    run(ok "system disks: 2 processes, 0 endpoints, 1 disk, .*args \"seed=3\".*disk disk0: service blockd, image of 3M\n  partition data for client: sectors 2048\\+2048 \\(1M\\)"
+        check -m ${WORK_DIR}/disk.toml)
+    run(ok "" build -m ${WORK_DIR}/disk.toml -o ${img} -r ${WORK_DIR}/sample.elf)
+    run(ok "^${layout}$" disks --boot-image ${img})
+    run(fail "" disks)
+    # 1 MiB, 1M and 4K, rounded up to 1 MiB: a sparse 3 MiB file, made once.
+    # (The command is on stdout, the note on stderr: out comes first.)
+    run(ok "-global virtio-mmio.force-legacy=false -drive file=.*sys-disk0.img,if=none,format=raw,id=disk0 -device virtio-blk-device,drive=disk0\n.*created .*sys-disk0.img \\(3M, sparse\\)"
+        run --kernel ${WORK_DIR}/sample.elf --boot-image ${img} --disk-prefix ${WORK_DIR}/sys --dry-run)
+    file(SIZE ${WORK_DIR}/sys-disk0.img size)
+    if(NOT size EQUAL 3145728)
+        message(FATAL_ERROR "expected a 3 MiB disk image, got ${size} bytes")
+    endif()
+    run(ok "drive=disk0" run -k ${WORK_DIR}/sample.elf -b ${img} --disk ${WORK_DIR}/sys-disk0.img --dry-run)
+    file(WRITE ${WORK_DIR}/small.img "too small")
+    run(fail "small.img' holds 9 bytes, but disk 'disk0' needs 3145728" run -k ${WORK_DIR}/sample.elf -b ${img}
+        --disk ${WORK_DIR}/small.img --dry-run)
+    run(fail "2 --disk files, but the system has 1 disk" run -k ${WORK_DIR}/sample.elf -b ${img}
+        --disk ${WORK_DIR}/a.img --disk ${WORK_DIR}/b.img --dry-run)
+    run(ok "disk 'disk0' gets no device" run -k ${WORK_DIR}/sample.elf -b ${img} --dry-run)
+    run(ok "created .*other.img \\(64M, sparse\\)" run -k ${WORK_DIR}/sample.elf --disk ${WORK_DIR}/other.img
+        --disk-size 64M --dry-run)
+    run(fail "size of disk 0 is unknown" run -k ${WORK_DIR}/sample.elf --disk ${WORK_DIR}/third.img --dry-run)
 else()
     message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()

@@ -15,5 +15,6 @@ Command add_list(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_build(CLI::App& app);
 Command add_check(CLI::App& app);
+Command add_disks(CLI::App& app);
 
 } // namespace isotool

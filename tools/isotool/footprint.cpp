@@ -1,8 +1,10 @@
 // The budget rules of docs/manifest.md in code: pages mapped, Sv39 page tables, kernel
-// objects; for a VM, its guest RAM, vCPUs and G-stage tables, and its VMM's windows.
+// objects; for a VM, its guest RAM, vCPUs and G-stage tables, and its VMM's windows; for
+// the processes of networks and disks, their rings, buffers, Links page and kernel objects.
 #include "footprint.hpp"
 #include <isok/abi.hpp>
 #include <isok/elf.hpp>
+#include <isok/links.hpp>
 #include <isok/plan.hpp>
 #include <isok/startup.hpp>
 #include <isok/vm_config.hpp>
@@ -21,6 +23,21 @@ constexpr u64 level0_reach = 2 * isok::MiB; // what one last-level Sv39 table ma
 constexpr u64 level1_reach = isok::GiB;     // what one middle-level table maps
 // The allowance per capability slot: the kernel's slot (object, generation, rights, badge) rounded up.
 constexpr u64 cap_slot_bytes = 32;
+// The allowance per kernel object a process's links make for it (memory objects, mapping
+// records, notifications, endpoints): the kernel's largest, a mapping record, takes 128.
+constexpr u64 link_object_bytes = 128;
+
+// The kernel objects charged to a process for its links: its Links page (memory and
+// mapping); per held port its rings, their mapping and its notification; a switch's
+// doorbell and a mapping per served port; a service's endpoint and a mapping per served
+// partition; per held partition its buffer and their mapping.
+u64 link_objects(const isok::plan::LinkRoles& l) {
+    if (!l.any()) return 0;
+    u64 n = 2 + 3 * u64(l.member_ports) + 2 * u64(l.client_partitions);
+    if (l.switch_ports) n += 1 + l.switch_ports;
+    if (l.service) n += 1 + l.service_partitions;
+    return isok::align_up(n * link_object_bytes, page);
+}
 
 // Sv39: one root table, one middle table per GiB touched, one last-level table per 2 MiB.
 u64 page_tables(const std::vector<Span>& spans) {
@@ -60,9 +77,28 @@ std::vector<NamedSpan> fixed_spans(u64 stack) {
     };
 }
 
-Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, const std::vector<Span>& extra) {
+std::vector<NamedSpan> link_spans(const isok::plan::LinkRoles& l) {
+    namespace links = isok::links;
+    if (!l.any()) return {};
+    std::vector<NamedSpan> spans{{"Links page", {links::address, links::address + page}}};
+    // A process either serves ports or holds them, and either serves partitions or holds them.
+    const u64 ports = l.switch_ports + l.member_ports, partitions = l.service_partitions + l.client_partitions;
+    for (u64 i = 0; i < ports; ++i) {
+        const u64 at = links::ring_window + i * links::ring_stride;
+        spans.push_back({"port rings", {at, at + isok::plan::links_build::ring_bytes}});
+    }
+    for (u64 i = 0; i < partitions; ++i) {
+        const u64 at = links::buffer_window + i * links::buffer_stride;
+        spans.push_back({"partition buffers", {at, at + links::buffer_bytes}});
+    }
+    return spans;
+}
+
+Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, const std::vector<Span>& extra,
+                    const isok::plan::LinkRoles& links) {
     std::vector<Span> all = image;
     for (const NamedSpan& f : fixed_spans(stack)) all.push_back(f.span);
+    for (const NamedSpan& f : link_spans(links)) all.push_back(f.span);
     all.insert(all.end(), extra.begin(), extra.end());
     Footprint need;
     for (const Span& s : image) need.image += s.bytes();
@@ -70,10 +106,12 @@ Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, co
     need.ipc_buffer = page;
     need.startup = page;
     need.page_tables = page_tables(all);
-    need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page);
+    need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page) + link_objects(links);
+    need.rings = links.member_ports * isok::plan::links_build::ring_bytes;
+    need.buffers = links.client_partitions * isok::links::buffer_bytes;
+    need.links_page = links.any() ? page : 0;
     return need;
 }
-
 
 std::vector<NamedSpan> vmm_spans(u64 memory, u64 kernel_bytes, u64 initrd_bytes) {
     namespace build = isok::plan::vm_build;
@@ -99,10 +137,10 @@ VmFootprint vm_footprint(u64 memory, u64 vcpus) {
 }
 
 Footprint vmm_footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots,
-                        const std::vector<NamedSpan>& windows) {
+                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links) {
     std::vector<Span> extra;
     for (const NamedSpan& w : windows) extra.push_back(w.span);
-    Footprint need = footprint(image, stack, cap_slots, extra);
+    Footprint need = footprint(image, stack, cap_slots, extra, links);
     need.vm = 2 * page;
     return need;
 }

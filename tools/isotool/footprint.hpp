@@ -1,6 +1,8 @@
 // What a process needs of its budget, by the rule of docs/manifest.md ("Budgets"): the
-// pages of its image, stack, IPC buffer and startup page, its page tables, its kernel objects.
+// pages of its image, stack, IPC buffer and startup page, its page tables, its kernel objects,
+// and what its network ports and disk partitions add.
 #pragma once
+#include <isok/plan.hpp>
 #include <isok/result.hpp>
 #include <isok/types.hpp>
 #include <string>
@@ -21,9 +23,14 @@ struct Footprint {
     isok::u64 ipc_buffer = 0;
     isok::u64 startup = 0;
     isok::u64 page_tables = 0;
-    isok::u64 objects = 0; // domain, thread and capability space
+    isok::u64 objects = 0; // domain, thread and capability space; what its links make for it
     isok::u64 vm = 0;      // VMMs only: the VM configuration page, the exits endpoint, mapping records
-    isok::u64 total() const { return image + stack + ipc_buffer + startup + page_tables + objects + vm; }
+    isok::u64 rings = 0;      // the rings of the ports it holds (a member pays for them)
+    isok::u64 buffers = 0;    // the buffers of the partitions it holds (a client pays for them)
+    isok::u64 links_page = 0; // its Links page, when it has links
+    isok::u64 total() const {
+        return image + stack + ipc_buffer + startup + page_tables + objects + vm + rings + buffers + links_page;
+    }
 };
 
 // What a VM's own domain needs (docs/manifest.md, "VM budgets").
@@ -49,10 +56,14 @@ struct NamedSpan {
 };
 std::vector<NamedSpan> fixed_spans(isok::u64 stack);
 
+// Where the root maps what a process's links give it, named for messages: its Links page,
+// each port's rings, each partition's buffer (isok/links.hpp). None without links.
+std::vector<NamedSpan> link_spans(const isok::plan::LinkRoles& links);
+
 // extra: more pages the process has mapped for it (not paid by it), counted only for the
-// page tables they need.
+// page tables they need. links: what it serves and holds on networks and disks.
 Footprint footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
-                    const std::vector<Span>& extra = {});
+                    const std::vector<Span>& extra = {}, const isok::plan::LinkRoles& links = {});
 
 // Where the root maps a VM's pages into its VMM, named for messages: the configuration
 // page, guest RAM, the kernel and the initrd (when there is one).
@@ -62,6 +73,6 @@ VmFootprint vm_footprint(isok::u64 memory, isok::u64 vcpus);
 // The least budget of a VMM: a process's footprint whose page tables also reach the VMM's
 // windows (vmm_spans), plus its configuration page, exits endpoint and mapping records.
 Footprint vmm_footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
-                        const std::vector<NamedSpan>& windows);
+                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links = {});
 
 } // namespace isotool

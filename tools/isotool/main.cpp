@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
         isotool::add_run(app),
         isotool::add_build(app),
         isotool::add_check(app),
+        isotool::add_disks(app),
     };
     CLI11_PARSE(app, argc, argv);
     for (const isotool::Command& command : commands)

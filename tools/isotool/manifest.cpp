@@ -28,7 +28,7 @@ void read_system(const toml::table& root, Manifest& m, Diagnostics& d) {
     }
 }
 
-// The [[process]], [[channel]] or [[vm]] tables, in the order they were written.
+// The [[process]], [[channel]], [[vm]], [[network]] or [[disk]] tables, in the order they were written.
 std::vector<const toml::table*> table_array(const toml::table& root, std::string_view key, Diagnostics& d) {
     const toml::node* node = root.get(key);
     if (!node) return {};
@@ -49,7 +49,7 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
     TableReader t(table, "process #" + std::to_string(index + 1), d, p.lines);
     t.string("name", p.name, true);
     if (!p.name.empty()) t.rename("process '" + p.name + "'");
-    t.allow({"name", "image", "priority", "budget", "stack", "time_slice", "fault_handler", "caps"});
+    t.allow({"name", "image", "priority", "budget", "stack", "time_slice", "fault_handler", "caps", "args"});
     t.string("image", p.image, true);
     t.integer("priority", p.priority, min_priority, max_priority);
     t.size("budget", p.budget);
@@ -61,6 +61,7 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
         t.string("fault_handler", handler, false);
         p.fault_handler = handler;
     }
+    t.string("args", p.args, false);
     return p;
 }
 
@@ -103,10 +104,56 @@ Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
     return v;
 }
 
+// The inline tables of an array key, each read by `read` with its 0-based index.
+template <class Read> void each_table(TableReader& t, std::string_view key, Read read) {
+    std::vector<const toml::table*> tables;
+    t.tables(key, tables, true);
+    for (std::size_t i = 0; i < tables.size(); ++i) read(*tables[i], i);
+}
+
+Network read_network(const toml::table& table, std::size_t index, Diagnostics& d) {
+    Network n;
+    TableReader t(table, "network #" + std::to_string(index + 1), d, n.lines);
+    t.string("name", n.name, true);
+    if (!n.name.empty()) t.rename("network '" + n.name + "'");
+    t.allow({"name", "switch", "ports"});
+    t.string("switch", n.switch_process, true);
+    each_table(t, "ports", [&](const toml::table& element, std::size_t i) {
+        Port port;
+        TableReader e(element, t.context() + ": port #" + std::to_string(i + 1), d, port.lines);
+        e.string("domain", port.domain, true);
+        if (!port.domain.empty()) e.rename(t.context() + ": port '" + port.domain + "'");
+        e.allow({"domain", "mac"});
+        e.string("mac", port.mac, true);
+        n.ports.push_back(std::move(port));
+    });
+    return n;
+}
+
+Disk read_disk(const toml::table& table, std::size_t index, Diagnostics& d) {
+    Disk k;
+    TableReader t(table, "disk #" + std::to_string(index + 1), d, k.lines);
+    t.string("name", k.name, true);
+    if (!k.name.empty()) t.rename("disk '" + k.name + "'");
+    t.allow({"name", "service", "partitions"});
+    t.string("service", k.service, true);
+    each_table(t, "partitions", [&](const toml::table& element, std::size_t i) {
+        Partition part;
+        TableReader e(element, t.context() + ": partition #" + std::to_string(i + 1), d, part.lines);
+        e.string("name", part.name, true);
+        if (!part.name.empty()) e.rename(t.context() + ": partition '" + part.name + "'");
+        e.allow({"name", "domain", "size"});
+        e.string("domain", part.domain, true);
+        e.size("size", part.size, true);
+        k.partitions.push_back(std::move(part));
+    });
+    return k;
+}
+
 void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
     Lines top;
     TableReader t(root, "top level", d, top);
-    t.allow({"system", "process", "channel", "vm"});
+    t.allow({"system", "process", "channel", "vm", "network", "disk"});
     read_system(root, m, d);
     const auto processes = table_array(root, "process", d);
     for (std::size_t i = 0; i < processes.size(); ++i) m.processes.push_back(read_process(*processes[i], i, d));
@@ -114,6 +161,10 @@ void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
     for (std::size_t i = 0; i < channels.size(); ++i) m.channels.push_back(read_channel(*channels[i], i, d));
     const auto vms = table_array(root, "vm", d);
     for (std::size_t i = 0; i < vms.size(); ++i) m.vms.push_back(read_vm(*vms[i], i, d));
+    const auto networks = table_array(root, "network", d);
+    for (std::size_t i = 0; i < networks.size(); ++i) m.networks.push_back(read_network(*networks[i], i, d));
+    const auto disks = table_array(root, "disk", d);
+    for (std::size_t i = 0; i < disks.size(); ++i) m.disks.push_back(read_disk(*disks[i], i, d));
 }
 
 // toml++ reports where the syntax broke; its own words follow the position.
@@ -155,6 +206,17 @@ Manifest load_manifest(const std::string& path, const std::vector<std::string>& 
         return m;
     }
     check_manifest(m, search, d);
+    d.flush(errors);
+    return m;
+}
+
+Manifest read_manifest(const std::string& path, std::vector<std::string>& errors) {
+    Manifest m;
+    m.path = path;
+    toml::table root;
+    if (!parse(path, root, errors)) return m;
+    Diagnostics d(path);
+    read_document(root, m, d);
     d.flush(errors);
     return m;
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include "footprint.hpp"
 #include <isok/types.hpp>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,9 @@ inline constexpr isok::u64 vmm_stack = 64 * isok::KiB;
 inline constexpr isok::u64 vmm_caps = 64;
 // A VMM's default budget: what it needs to start, and this for what it creates later.
 inline constexpr isok::u64 vmm_headroom = 128 * isok::KiB;
+inline constexpr std::size_t max_args = 255; // startup::Info::args holds them and a NUL
+// Networks, disks and partitions: their names become capability names with a suffix.
+inline constexpr std::size_t max_link_name_length = 24;
 } // namespace manifest_rules
 
 // Where each key of a table was written, for messages that point at it.
@@ -55,7 +59,8 @@ struct Process {
     isok::u64 time_slice = manifest_rules::default_time_slice;
     isok::u64 caps = manifest_rules::default_caps;
     std::optional<std::string> fault_handler;
-    Footprint need; // the least budget it can run in, once checked
+    std::string args; // for startup::Info::args
+    Footprint need;   // the least budget it can run in, once checked
     Lines lines;
 };
 
@@ -96,6 +101,36 @@ struct Vm {
     isok::u64 total() const { return need.total() + vmm_budget_bytes(); }
 };
 
+// One of a network's ports: the process or VM that holds it and the address it must send from.
+struct Port {
+    std::string domain;
+    std::string mac;                      // as written
+    std::array<isok::u8, 6> address{};    // once checked
+    Lines lines;                          // of its inline table
+};
+
+struct Network {
+    std::string name;
+    std::string switch_process; // the key "switch"
+    std::vector<Port> ports;
+    Lines lines;
+};
+
+// One of a disk's partitions, laid out back to back from 1 MiB in the order written.
+struct Partition {
+    std::string name;
+    std::string domain;
+    isok::u64 size = 0; // bytes, a page multiple
+    Lines lines;
+};
+
+struct Disk {
+    std::string name;
+    std::string service;
+    std::vector<Partition> partitions;
+    Lines lines;
+};
+
 struct Manifest {
     std::string path;
     std::string name;
@@ -103,6 +138,8 @@ struct Manifest {
     std::vector<Process> processes;
     std::vector<Channel> channels;
     std::vector<Vm> vms;
+    std::vector<Network> networks;
+    std::vector<Disk> disks;
     Lines lines; // of [system]
 };
 
@@ -111,6 +148,10 @@ struct Manifest {
 // "FILE:LINE: what": the manifest may be used only when errors stays empty.
 Manifest load_manifest(const std::string& path, const std::vector<std::string>& search,
                        std::vector<std::string>& errors);
+
+// Reads the manifest's keys and their types only, without the checks that relate them or
+// the files they name: enough for the layout of its disks.
+Manifest read_manifest(const std::string& path, std::vector<std::string>& errors);
 
 // 256K, 1M, 2G; plain bytes when not a whole number of KiB.
 std::string format_size(isok::u64 bytes);

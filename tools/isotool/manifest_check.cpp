@@ -1,6 +1,6 @@
 // The manifest's checks across keys and files: each names the process or channel and points
 // at the line of the key it is about. Rules: docs/manifest.md. The checks of VMs are in
-// manifest_vm.cpp.
+// manifest_vm.cpp, those of networks and disks in manifest_links.cpp.
 #include "manifest_check.hpp"
 #include "file_io.hpp"
 #include "plan_compile.hpp"
@@ -116,7 +116,22 @@ void check_channel(const Manifest& m, const Channel& c, Diagnostics& d) {
 // Below the stack top, above page 0 (never mapped, so that a null pointer faults).
 bool stack_fits(const Process& p) { return p.stack <= isok::startup::stack_top - 4 * isok::KiB; }
 
+// They reach the program as a C string on its startup page.
+void check_args(const Process& p, Diagnostics& d) {
+    const int line = p.lines.of("args");
+    if (p.args.size() > manifest_rules::max_args)
+        return d.error(line, about(p) + "args are " + std::to_string(p.args.size()) + " characters long, more than " +
+                                 std::to_string(manifest_rules::max_args));
+    for (std::size_t i = 0; i < p.args.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(p.args[i]);
+        if (c < 0x20 || c > 0x7e)
+            return d.error(line, about(p) + "args must be printable ASCII; character " + std::to_string(i + 1) +
+                                     " is not");
+    }
+}
+
 void check_process(const Manifest& m, const Process& p, Diagnostics& d) {
+    check_args(p, d);
     if (p.stack < 4 * isok::KiB) d.error(p.lines.of("stack"), about(p) + "stack must be at least 4K");
     if (!stack_fits(p))
         d.error(p.lines.of("stack"), about(p) + "stack " + format_size(p.stack) + " does not fit below its top");
@@ -172,14 +187,21 @@ std::string breakdown(const Footprint& f) {
     return "image " + format_size(f.image) + " + stack " + format_size(f.stack) + " + IPC buffer " +
            format_size(f.ipc_buffer) + " + startup page " + format_size(f.startup) + " + page tables " +
            format_size(f.page_tables) + " + kernel objects " + format_size(f.objects) +
-           (f.vm ? " + VM configuration and exits " + format_size(f.vm) : "");
+           (f.vm ? " + VM configuration and exits " + format_size(f.vm) : "") +
+           (f.rings ? " + port rings " + format_size(f.rings) : "") +
+           (f.buffers ? " + partition buffers " + format_size(f.buffers) : "") +
+           (f.links_page ? " + Links page " + format_size(f.links_page) : "");
 }
 
 namespace {
 
 // The image's segments must stay clear of the pages the root maps at fixed places.
-void check_layout(const Process& p, const std::vector<Span>& spans, Diagnostics& d) {
-    if (const char* what = overlap(spans, fixed_spans(p.stack)))
+void check_layout(const Process& p, const std::vector<Span>& spans, const isok::plan::LinkRoles& links,
+                  Diagnostics& d) {
+    auto fixed = fixed_spans(p.stack);
+    const auto windows = link_spans(links);
+    fixed.insert(fixed.end(), windows.begin(), windows.end());
+    if (const char* what = overlap(spans, fixed))
         d.error(p.lines.of("image"), about(p) + "image " + in_quotes(p.image) + " overlaps its " + what);
 }
 
@@ -195,23 +217,28 @@ void check_image(const Manifest& m, Process& p, const std::vector<std::string>& 
     if (!spans)
         return d.error(line, about(p) + "image " + in_quotes(p.image_path) + " cannot be loaded: " + spans.error());
     if (!stack_fits(p)) return;
-    check_layout(p, *spans, d);
-    p.need = footprint(*spans, p.stack, p.caps);
+    const auto links = link_roles(m, p.name);
+    check_layout(p, *spans, links, d);
+    p.need = footprint(*spans, p.stack, p.caps, {}, links);
     if (p.budget < p.need.total())
         d.error(p.lines.of("budget"), about(p) + "budget " + format_size(p.budget) + " is too small: it needs " +
                                           format_size(p.need.total()) + " (" + breakdown(p.need) + ")");
 }
 
+// Its channel grants must fit the capability space and the startup page; the capabilities
+// of its links follow them in the space (the startup page lists those it has room for).
 void check_grants(const Manifest& m, std::size_t index, Diagnostics& d) {
     const Process& p = m.processes[index];
-    const u64 granted = granted_caps(m, index).size(), room = p.caps - isok::startup::first_grant_slot;
-    const std::string count = std::to_string(granted) + " capabilities granted";
+    const u64 channels = granted_caps(m, index).size(), links = link_roles(m, p.name).caps();
+    const u64 granted = channels + links, room = p.caps - isok::startup::first_grant_slot;
+    const std::string count = std::to_string(granted) + " capabilities granted" +
+                              (links ? " (" + std::to_string(links) + " for its networks and disks)" : "");
     if (granted > room)
         d.error(p.lines.of("caps"), about(p) + count + " but caps = " + std::to_string(p.caps) + " holds only " +
                                         std::to_string(room) + " (slots 0 and 1 hold its domain and thread)");
-    else if (granted > isok::startup::max_caps)
-        d.error(p.lines.table, about(p) + count + ", more than its startup page lists (" +
-                                   std::to_string(isok::startup::max_caps) + ")");
+    else if (channels > isok::startup::max_caps)
+        d.error(p.lines.table, about(p) + std::to_string(channels) + " capabilities granted, more than its startup "
+                                          "page lists (" + std::to_string(isok::startup::max_caps) + ")");
 }
 
 // Processes' budgets, and for each VM its domain's budget and its VMM's.
@@ -235,6 +262,7 @@ void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnos
     for (Process& p : m.processes) check_image(m, p, search, d);
     for (std::size_t i = 0; i < m.processes.size(); ++i) check_grants(m, i, d);
     check_vms(m, search, d);
+    check_links(m, d); // after check_vms: it reads the VMs' device bits
     check_memory(m, d);
 }
 

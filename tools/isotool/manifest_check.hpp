@@ -1,7 +1,9 @@
-// The manifest's checks across keys and files: names, references, images, budgets, grants, VMs.
+// The manifest's checks across keys and files: names, references, images, budgets, grants,
+// VMs, networks and disks.
 #pragma once
 #include "diagnostics.hpp"
 #include "manifest.hpp"
+#include <isok/plan.hpp>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,15 @@ void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnos
 // The checks of the [[vm]] tables (manifest_vm.cpp): reads each VM's kernel, initrd and
 // VMM (filling their paths and bytes, device_bits, need and vmm_need).
 void check_vms(Manifest& m, const std::vector<std::string>& search, Diagnostics& d);
+
+// The checks of the [[network]] and [[disk]] tables (manifest_links.cpp): names, references,
+// addresses, sizes, the limits of a Links page, the devices of VMs, and the names each
+// process would find its capabilities by. Fills each port's address.
+void check_links(Manifest& m, Diagnostics& d);
+
+// What a process or VM, by name, serves and holds on the manifest's networks and disks
+// (for a VM, its VMM holds them).
+isok::plan::LinkRoles link_roles(const Manifest& m, const std::string& domain);
 
 // What the checks of processes and of VMs share.
 std::string in_quotes(const std::string& s);

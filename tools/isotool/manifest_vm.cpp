@@ -117,10 +117,13 @@ void check_vmm(const Manifest& m, Vm& v, const std::vector<std::string>& search,
     auto spans = loadable_spans(v.vmm.bytes);
     if (!spans) return d.error(line, about(v) + image + " cannot be loaded: " + spans.error());
     const auto windows = vmm_spans(v.memory, v.kernel.bytes.size(), v.initrd ? v.initrd->bytes.size() : 0);
+    const auto links = link_roles(m, v.name);
+    const auto link_windows = link_spans(links);
     auto fixed = fixed_spans(vmm_stack);
     fixed.insert(fixed.end(), windows.begin(), windows.end());
+    fixed.insert(fixed.end(), link_windows.begin(), link_windows.end());
     if (const char* what = overlap(*spans, fixed)) return d.error(line, about(v) + image + " overlaps its " + what);
-    v.vmm_need = vmm_footprint(*spans, vmm_stack, vmm_caps, windows);
+    v.vmm_need = vmm_footprint(*spans, vmm_stack, vmm_caps, windows, links);
     if (v.vmm_budget && *v.vmm_budget < v.vmm_need.total())
         d.error(v.lines.of("vmm_budget"), about(v) + "vmm_budget " + format_size(*v.vmm_budget) +
                                               " is too small: it needs " + format_size(v.vmm_need.total()) + " (" +

@@ -1,6 +1,8 @@
 // Manifest to system plan: processes, then channel and fault endpoints, then each process's
-// grants; then for each VM its VMM process and its VM record.
+// grants; then for each VM its VMM process and its VM record; then the ports of each network,
+// the partitions of each disk and the disks.
 #include "plan_compile.hpp"
+#include "disk_layout.hpp"
 #include <isok/abi.hpp>
 #include <isok/plan_writer.hpp>
 #include <algorithm>
@@ -36,7 +38,8 @@ plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::
                            .stack = p.stack,
                            .priority = u32(p.priority),
                            .time_slice = u32(p.time_slice),
-                           .cap_slots = u32(p.caps)};
+                           .cap_slots = u32(p.caps),
+                           .args = p.args};
     if (p.fault_handler) {
         spec.fault_handler = index_of(m, *p.fault_handler);
         spec.fault_endpoint = fault_endpoints[spec.fault_handler];
@@ -78,6 +81,34 @@ plan::VmSpec vm_spec(const Vm& v, u32 vmm) {
                         .devices = v.device_bits,
                         .vmm = vmm,
                         .bootargs = v.bootargs};
+}
+
+// The plan index of a process or VM: a VM's links go to its VMM, whose record follows the
+// processes in VM order.
+u32 domain_index(const Manifest& m, const std::string& name) {
+    if (u32 i = index_of(m, name); i != plan::none) return i;
+    for (std::size_t v = 0; v < m.vms.size(); ++v)
+        if (m.vms[v].name == name) return u32(m.processes.size() + v);
+    return plan::none;
+}
+
+void add_links(const Manifest& m, plan::Writer& writer) {
+    for (std::size_t n = 0; n < m.networks.size(); ++n) {
+        const Network& network = m.networks[n];
+        for (const Port& p : network.ports)
+            writer.add(plan::PortSpec{network.name, u32(n), index_of(m, network.switch_process),
+                                      domain_index(m, p.domain), p.address});
+    }
+    for (std::size_t k = 0; k < m.disks.size(); ++k) {
+        const Disk& disk = m.disks[k];
+        const u32 service = index_of(m, disk.service);
+        const auto places = partition_layout(disk);
+        for (std::size_t i = 0; i < places.size(); ++i)
+            writer.add(plan::PartitionSpec{disk.partitions[i].name, u32(k), service,
+                                           domain_index(m, disk.partitions[i].domain), places[i].first_sector,
+                                           places[i].sectors});
+        writer.add(plan::DiskSpec{disk.name, service});
+    }
 }
 
 } // namespace
@@ -139,6 +170,7 @@ isok::Result<std::vector<isok::u8>, std::string> compile_plan(const Manifest& m)
         }
     }
     for (std::size_t v = 0; v < m.vms.size(); ++v) writer.add(vm_spec(m.vms[v], writer.add(vmm_spec(m, v))));
+    add_links(m, writer);
     auto bytes = writer.build();
     if (!bytes) return isok::fail(std::string("the plan writer refused the plan: ") + plan::describe(bytes.error()));
     return std::move(*bytes);

@@ -16,7 +16,9 @@ int line_of(const toml::source_region& region) { return int(region.begin.line); 
 
 std::string in_quotes(std::string_view key) { return "'" + std::string(key) + "'"; }
 
-// "64K" -> 65536. Digits and at most one unit letter; nothing that could wrap around.
+} // namespace
+
+// Nothing that could wrap around.
 std::optional<u64> parse_size(const std::string& text) {
     if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;
     u64 value = 0;
@@ -34,8 +36,6 @@ std::optional<u64> parse_size(const std::string& text) {
     if (value > ~u64{0} / scale) return std::nullopt;
     return value * scale;
 }
-
-} // namespace
 
 std::string type_name(const toml::node& node) {
     switch (node.type()) {
@@ -101,8 +101,8 @@ void TableReader::integer(std::string_view key, u64& out, u64 min, u64 max) {
     out = u64(value);
 }
 
-void TableReader::size(std::string_view key, u64& out) {
-    const toml::node* node = find(key, false);
+void TableReader::size(std::string_view key, u64& out, bool required) {
+    const toml::node* node = find(key, required);
     if (!node) return;
     std::optional<u64> value;
     std::string written;
@@ -140,6 +140,22 @@ void TableReader::strings(std::string_view key, std::vector<std::string>& out, b
             return error(key, in_quotes(key) + " must be an array of strings; element " + std::to_string(i + 1) +
                                   " is " + type_name((*array)[i]));
         values.push_back(s->get());
+    }
+    out = std::move(values);
+}
+
+void TableReader::tables(std::string_view key, std::vector<const toml::table*>& out, bool required) {
+    const toml::node* node = find(key, required);
+    if (!node) return;
+    const auto* array = node->as_array();
+    if (!array) return wrong_type(key, *node, "an array of tables");
+    std::vector<const toml::table*> values;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const auto* t = (*array)[i].as_table();
+        if (!t)
+            return error(key, in_quotes(key) + " must be an array of tables; element " + std::to_string(i + 1) +
+                                  " is " + type_name((*array)[i]));
+        values.push_back(t);
     }
     out = std::move(values);
 }

@@ -4,6 +4,7 @@
 #include "diagnostics.hpp"
 #include "manifest.hpp"
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <toml++/toml.h>
@@ -13,6 +14,10 @@ namespace isotool {
 
 // The TOML type of a node in words: "a string", "an integer", "a table"...
 std::string type_name(const toml::node& node);
+
+// "64K" -> 65536: digits and at most one unit letter (K, M, G, either case); nullopt for
+// anything else, or a value that does not fit in 64 bits.
+std::optional<isok::u64> parse_size(const std::string& text);
 
 class TableReader {
 public:
@@ -28,9 +33,11 @@ public:
     // Each leaves out unchanged (its default) when the key is absent or wrong.
     void string(std::string_view key, std::string& out, bool required);
     void integer(std::string_view key, isok::u64& out, isok::u64 min, isok::u64 max);
-    void size(std::string_view key, isok::u64& out); // bytes or "64K"; a page multiple
+    void size(std::string_view key, isok::u64& out, bool required = false); // bytes or "64K"; a page multiple
     void boolean(std::string_view key, bool& out);
     void strings(std::string_view key, std::vector<std::string>& out, bool required);
+    // An array of inline tables, like ports = [ { domain = "a", mac = "..." } ].
+    void tables(std::string_view key, std::vector<const toml::table*>& out, bool required);
 
     // Reports a message about the key, on its line.
     void error(std::string_view key, const std::string& message);

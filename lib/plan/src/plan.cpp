@@ -47,6 +47,16 @@ Status<Error> check_entry_name(Bytes record, usize offset, bool optional) {
     return {};
 }
 
+Status<Error> check_text(Bytes record, usize offset, usize bytes, Error bad) {
+    usize length = 0;
+    if (auto s = check_padding(record, offset, bytes, length); !s) return s;
+    for (usize i = 0; i < length; ++i) {
+        char c = text(record, offset)[i];
+        if (c < ' ' || c > '~') return fail(bad);
+    }
+    return {};
+}
+
 } // namespace detail
 
 namespace {
@@ -61,12 +71,14 @@ Status<Error> check_header(Bytes b, Counts& c) {
     if (b.size() < header_bytes) return fail(Error::truncated);
     if (load32(b, header_field::version) != version) return fail(Error::bad_version);
     c = {load32(b, header_field::process_count), load32(b, header_field::endpoint_count),
-         load32(b, header_field::grant_count), load32(b, header_field::vm_count)};
-    if (c.processes > max_processes || c.endpoints > max_endpoints || c.grants > max_grants || c.vms > max_vms)
+         load32(b, header_field::grant_count),   load32(b, header_field::vm_count),
+         load32(b, header_field::port_count),    load32(b, header_field::partition_count),
+         load32(b, header_field::disk_count)};
+    if (c.processes > max_processes || c.endpoints > max_endpoints || c.grants > max_grants || c.vms > max_vms ||
+        c.ports > max_ports || c.partitions > max_partitions || c.disks > max_disks)
         return fail(Error::too_many);
     if (load64(b, header_field::size) != plan_bytes(c)) return fail(Error::bad_size);
     if (b.size() < plan_bytes(c)) return fail(Error::truncated);
-    if (load32(b, header_field::reserved)) return fail(Error::reserved_not_zero);
     return check_name(b, header_field::system, Alphabet::plain);
 }
 
@@ -114,6 +126,7 @@ Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
     if (auto s = check_name(r, process_field::name, Alphabet::dotted); !s) return s;
     if (auto s = check_entry_name(r, process_field::image, false); !s) return s;
     if (load32(r, process_field::reserved)) return fail(Error::reserved_not_zero);
+    if (auto s = check_text(r, process_field::args, args_bytes, Error::bad_args); !s) return s;
     if (auto s = check_limits(r); !s) return s;
     if (auto s = check_fault_handler(plan, c, index); !s) return s;
     return check_grant_range(r, next_grant);
@@ -222,7 +235,8 @@ Status<Error> check_tables(Bytes plan, Counts c) {
     }
     if (auto s = check_process_pairs(plan, c.processes); !s) return s;
     if (auto s = check_endpoint_pairs(plan, c); !s) return s;
-    return check_vms(plan, c);
+    if (auto s = check_vms(plan, c); !s) return s;
+    return check_links(plan, c);
 }
 
 } // namespace
@@ -232,7 +246,7 @@ Result<Plan, Error> Plan::open(Bytes available) {
     if (auto s = check_header(available, c); !s) return fail(s.error());
     Bytes plan = available.slice(0, plan_bytes(c));
     if (auto s = check_tables(plan, c); !s) return fail(s.error());
-    return Plan(plan, c.processes, c.endpoints, c.grants, c.vms);
+    return Plan(plan, Tables{c.processes, c.endpoints, c.grants, c.vms, c.ports, c.partitions, c.disks});
 }
 
 const char* Plan::system() const { return plan_.size() ? text(plan_, header_field::system) : ""; }
@@ -252,12 +266,13 @@ Result<Process, Error> Plan::process(u32 index) const {
         .fault_endpoint = load32(r, process_field::fault_endpoint),
         .fault_badge = load64(r, process_field::fault_badge),
         .grant_count = load32(r, process_field::grant_count),
+        .args = text(r, process_field::args),
     };
 }
 
 Result<Endpoint, Error> Plan::endpoint(u32 index) const {
     if (index >= endpoints_) return fail(Error::not_found);
-    Bytes r = endpoint_record(plan_, {processes_, endpoints_, grants_, vms_}, index);
+    Bytes r = endpoint_record(plan_, Counts{.processes = processes_, .endpoints = endpoints_}, index);
     return Endpoint{
         .name = text(r, endpoint_field::name),
         .kind = EndpointKind(load32(r, endpoint_field::kind)),
@@ -270,7 +285,7 @@ Result<Grant, Error> Plan::grant(u32 process, u32 index) const {
     if (process >= processes_) return fail(Error::not_found);
     Bytes p = process_record(plan_, process);
     if (index >= load32(p, process_field::grant_count)) return fail(Error::not_found);
-    const Counts c{processes_, endpoints_, grants_, vms_};
+    const Counts c{.processes = processes_, .endpoints = endpoints_, .grants = grants_};
     Bytes r = grant_record(plan_, c, load32(p, process_field::first_grant) + index);
     return Grant{
         .name = text(r, grant_field::name),
@@ -293,13 +308,14 @@ const char* describe(Error e) {
     case Error::truncated: return "plan is shorter than its header or its declared size";
     case Error::bad_magic: return "not a system plan (magic is not \"ISOKPLAN\")";
     case Error::bad_version: return "unsupported system plan version";
-    case Error::too_many: return "more processes, endpoints, grants or VMs than the format allows";
+    case Error::too_many: return "more processes, endpoints, grants, VMs, ports, partitions or disks than the format allows";
     case Error::bad_size: return "declared plan size does not match the table counts";
     case Error::name_unterminated: return "a name is not NUL-terminated within its field";
     case Error::name_bad: return "a name is empty or has a character outside its alphabet";
     case Error::name_not_padded: return "bytes after a name's terminator are not zero";
     case Error::name_too_long: return "a name is longer than its field holds";
-    case Error::name_duplicate: return "two processes, VMs, channels or capabilities of a process share a name";
+    case Error::name_duplicate:
+        return "two processes, VMs, channels, networks, disks, partitions or capabilities of a process share a name";
     case Error::reserved_not_zero: return "reserved bytes are not zero";
     case Error::bad_priority: return "process or VM priority outside 1..254";
     case Error::bad_time_slice: return "process or VM time slice outside 1..1000";
@@ -318,7 +334,17 @@ const char* describe(Error e) {
     case Error::bad_devices: return "unknown VM device bits";
     case Error::bad_vmm: return "VM's VMM is not a process, serves two VMs, or lacks slots for the VM's capabilities";
     case Error::bad_bootargs: return "VM boot arguments hold a character outside printable ASCII";
-    case Error::not_found: return "no such process, endpoint, grant or VM";
+    case Error::bad_args: return "process arguments hold a character outside printable ASCII";
+    case Error::bad_network: return "ports out of network order, or one network with two names or two switches";
+    case Error::bad_mac: return "a port's MAC address is not unicast, not zero-padded, or used twice";
+    case Error::bad_switch: return "a port's switch is not a process";
+    case Error::bad_member: return "a port's or partition's member is no process, its own switch or service, or serves links";
+    case Error::bad_disk: return "a partition names no disk, or partitions are out of disk order";
+    case Error::bad_service: return "a disk's service is not a process, serves two disks, or disagrees with a partition";
+    case Error::bad_sectors: return "a partition is not a whole number of pages or not back to back from sector 2048";
+    case Error::too_many_links: return "a process has more ports or partitions than its Links page holds";
+    case Error::too_many_caps: return "a process's grants and link capabilities do not fit its capability space";
+    case Error::not_found: return "no such process, endpoint, grant, VM, port, partition or disk";
     }
     return "unknown error";
 }

@@ -1,5 +1,6 @@
-// What the two halves of the plan reader share (plan.cpp: header, processes, endpoints,
-// grants; plan_vm.cpp: virtual machines): bounded field loads, record positions, names.
+// What the parts of the plan reader share (plan.cpp: header, processes, endpoints, grants;
+// plan_vm.cpp: virtual machines; plan_links.cpp: ports, partitions, disks): bounded field
+// loads, record positions, names.
 #pragma once
 #include <isok/plan.hpp>
 
@@ -27,6 +28,9 @@ struct Counts {
     u32 endpoints = 0;
     u32 grants = 0;
     u32 vms = 0;
+    u32 ports = 0;
+    u32 partitions = 0;
+    u32 disks = 0;
 };
 
 constexpr usize endpoints_at(const Counts& c) {
@@ -34,7 +38,12 @@ constexpr usize endpoints_at(const Counts& c) {
 }
 constexpr usize grants_at(const Counts& c) { return endpoints_at(c) + usize(c.endpoints) * layout::endpoint_bytes; }
 constexpr usize vms_at(const Counts& c) { return grants_at(c) + usize(c.grants) * layout::grant_bytes; }
-constexpr usize plan_bytes(const Counts& c) { return vms_at(c) + usize(c.vms) * layout::vm_bytes; }
+constexpr usize ports_at(const Counts& c) { return vms_at(c) + usize(c.vms) * layout::vm_bytes; }
+constexpr usize partitions_at(const Counts& c) { return ports_at(c) + usize(c.ports) * layout::port_bytes; }
+constexpr usize disks_at(const Counts& c) {
+    return partitions_at(c) + usize(c.partitions) * layout::partition_bytes;
+}
+constexpr usize plan_bytes(const Counts& c) { return disks_at(c) + usize(c.disks) * layout::disk_bytes; }
 
 inline Bytes process_record(Bytes plan, u32 index) {
     return plan.slice(layout::header_bytes + usize(index) * layout::process_bytes, layout::process_bytes);
@@ -47,6 +56,15 @@ inline Bytes grant_record(Bytes plan, const Counts& c, u32 index) {
 }
 inline Bytes vm_record(Bytes plan, const Counts& c, u32 index) {
     return plan.slice(vms_at(c) + usize(index) * layout::vm_bytes, layout::vm_bytes);
+}
+inline Bytes port_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(ports_at(c) + usize(index) * layout::port_bytes, layout::port_bytes);
+}
+inline Bytes partition_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(partitions_at(c) + usize(index) * layout::partition_bytes, layout::partition_bytes);
+}
+inline Bytes disk_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(disks_at(c) + usize(index) * layout::disk_bytes, layout::disk_bytes);
 }
 
 bool all_zero(Bytes b);
@@ -62,8 +80,17 @@ Status<Error> check_padding(Bytes record, usize offset, usize bytes, usize& leng
 Status<Error> check_name(Bytes record, usize offset, Alphabet alphabet);
 // A boot image entry name in an image_name_bytes field; empty allowed when optional.
 Status<Error> check_entry_name(Bytes record, usize offset, bool optional);
+// 0 to bytes - 1 printable ASCII characters (0x20-0x7e), a NUL and NUL padding; `bad` otherwise.
+Status<Error> check_text(Bytes record, usize offset, usize bytes, Error bad);
 
-// The virtual machine table, after every other table has been checked.
+// The virtual machine table, after the processes, endpoints and grants have been checked.
 Status<Error> check_vms(Bytes plan, const Counts& c);
+
+// The disk, port and partition tables, after the VMs; then, for every process, that its
+// grants, a VMM's VM capabilities and its link capabilities fit its capability space.
+Status<Error> check_links(Bytes plan, const Counts& c);
+
+// What a process is to the networks and disks of a checked (or a being-checked) plan.
+LinkRoles link_roles(Bytes plan, const Counts& c, u32 process);
 
 } // namespace isok::plan::detail

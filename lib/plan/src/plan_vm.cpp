@@ -29,18 +29,11 @@ Status<Error> check_vm_limits(Bytes r) {
 }
 
 // Boot arguments go into the guest's device tree as a string: printable ASCII only.
-Status<Error> check_bootargs(Bytes r) {
-    usize length = 0;
-    if (auto s = check_padding(r, vm_field::bootargs, bootargs_bytes, length); !s) return s;
-    for (usize i = 0; i < length; ++i) {
-        char c = text(r, vm_field::bootargs)[i];
-        if (c < ' ' || c > '~') return fail(Error::bad_bootargs);
-    }
-    return {};
-}
+Status<Error> check_bootargs(Bytes r) { return check_text(r, vm_field::bootargs, bootargs_bytes, Error::bad_bootargs); }
 
 // The VMM holds its plan grants, then "vm", "memory", "exits" and one capability per vCPU;
-// its startup page lists them all after its domain and thread.
+// its startup page lists them all after its domain and thread (what it holds for the VM's
+// port and partition follows them: check_links counts it).
 Status<Error> check_vmm(Bytes plan, const Counts& c, Bytes r) {
     u32 vmm = load32(r, vm_field::vmm);
     if (vmm >= c.processes) return fail(Error::bad_vmm);
@@ -91,7 +84,7 @@ Status<Error> check_vms(Bytes plan, const Counts& c) {
 using namespace detail;
 
 Bytes Plan::vm_record(u32 index) const {
-    return detail::vm_record(plan_, Counts{processes_, endpoints_, grants_, vms_}, index);
+    return detail::vm_record(plan_, Counts{processes_, endpoints_, grants_, vms_, 0, 0, 0}, index);
 }
 
 Result<Vm, Error> Plan::vm(u32 index) const {

@@ -1,4 +1,4 @@
-// Host-only system plan writer: lays out the header and the four tables of docs/plan-format.md.
+// Host-only system plan writer: lays out the header and the seven tables of docs/plan-format.md.
 #include <isok/plan_writer.hpp>
 #include <isok/startup.hpp>
 #include <algorithm>
@@ -37,6 +37,7 @@ void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 fir
     store32(out, at + process_field::fault_endpoint, p.fault_endpoint);
     store32(out, at + process_field::first_grant, first_grant);
     store32(out, at + process_field::grant_count, grant_count);
+    store_name(out, at + process_field::args, p.args);
 }
 
 void write_endpoint(std::vector<u8>& out, usize at, const EndpointSpec& e) {
@@ -69,6 +70,28 @@ void write_vm(std::vector<u8>& out, usize at, const VmSpec& v) {
     store_name(out, at + vm_field::bootargs, v.bootargs);
 }
 
+void write_port(std::vector<u8>& out, usize at, const PortSpec& p) {
+    store_name(out, at + port_field::network, p.network);
+    store32(out, at + port_field::network_index, p.network_index);
+    store32(out, at + port_field::switch_process, p.switch_process);
+    store32(out, at + port_field::member, p.member);
+    std::copy(p.mac.begin(), p.mac.end(), out.begin() + long(at + port_field::mac));
+}
+
+void write_partition(std::vector<u8>& out, usize at, const PartitionSpec& p) {
+    store_name(out, at + partition_field::name, p.name);
+    store32(out, at + partition_field::disk, p.disk);
+    store32(out, at + partition_field::service, p.service);
+    store32(out, at + partition_field::member, p.member);
+    store64(out, at + partition_field::first_sector, p.first_sector);
+    store64(out, at + partition_field::sectors, p.sectors);
+}
+
+void write_disk(std::vector<u8>& out, usize at, const DiskSpec& d) {
+    store_name(out, at + disk_field::name, d.name);
+    store32(out, at + disk_field::service, d.service);
+}
+
 } // namespace
 
 u32 Writer::add(ProcessSpec process) {
@@ -86,14 +109,31 @@ u32 Writer::add(VmSpec vm) {
     return u32(vms_.size() - 1);
 }
 
+u32 Writer::add(PortSpec port) {
+    ports_.push_back(std::move(port));
+    return u32(ports_.size() - 1);
+}
+
+u32 Writer::add(PartitionSpec partition) {
+    partitions_.push_back(std::move(partition));
+    return u32(partitions_.size() - 1);
+}
+
+u32 Writer::add(DiskSpec disk) {
+    disks_.push_back(std::move(disk));
+    return u32(disks_.size() - 1);
+}
+
 void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
 
 // What encode() cannot express: a name that does not fit its field, a grant for no process.
 Status<Error> Writer::check_lengths() const {
     auto fits = [](const std::string& s, usize field) { return s.size() < field; };
     if (!fits(system_, name_bytes)) return fail(Error::name_too_long);
-    for (const ProcessSpec& p : processes_)
+    for (const ProcessSpec& p : processes_) {
         if (!fits(p.name, name_bytes) || !fits(p.image, image_name_bytes)) return fail(Error::name_too_long);
+        if (!fits(p.args, args_bytes)) return fail(Error::bad_args);
+    }
     for (const EndpointSpec& e : endpoints_)
         if (!fits(e.name, name_bytes)) return fail(Error::name_too_long);
     for (const GrantSpec& g : grants_) {
@@ -105,6 +145,12 @@ Status<Error> Writer::check_lengths() const {
             return fail(Error::name_too_long);
         if (!fits(v.bootargs, bootargs_bytes)) return fail(Error::bad_bootargs);
     }
+    for (const PortSpec& p : ports_)
+        if (!fits(p.network, name_bytes)) return fail(Error::name_too_long);
+    for (const PartitionSpec& p : partitions_)
+        if (!fits(p.name, name_bytes)) return fail(Error::name_too_long);
+    for (const DiskSpec& d : disks_)
+        if (!fits(d.name, name_bytes)) return fail(Error::name_too_long);
     return {};
 }
 
@@ -113,13 +159,19 @@ std::vector<u8> Writer::encode() const {
     const usize endpoints_at = header_bytes + processes_.size() * process_bytes;
     const usize grants_at = endpoints_at + endpoints_.size() * endpoint_bytes;
     const usize vms_at = grants_at + grants_.size() * grant_bytes;
-    std::vector<u8> out(vms_at + vms_.size() * vm_bytes, 0);
+    const usize ports_at = vms_at + vms_.size() * vm_bytes;
+    const usize partitions_at = ports_at + ports_.size() * port_bytes;
+    const usize disks_at = partitions_at + partitions_.size() * partition_bytes;
+    std::vector<u8> out(disks_at + disks_.size() * disk_bytes, 0);
     std::copy(std::begin(magic), std::end(magic), out.begin() + header_field::magic);
     store32(out, header_field::version, version);
     store32(out, header_field::process_count, u32(processes_.size()));
     store32(out, header_field::endpoint_count, u32(endpoints_.size()));
     store32(out, header_field::grant_count, u32(grants_.size()));
     store32(out, header_field::vm_count, u32(vms_.size()));
+    store32(out, header_field::port_count, u32(ports_.size()));
+    store32(out, header_field::partition_count, u32(partitions_.size()));
+    store32(out, header_field::disk_count, u32(disks_.size()));
     store64(out, header_field::size, out.size());
     store_name(out, header_field::system, system_);
     for (usize i = 0; i < endpoints_.size(); ++i) write_endpoint(out, endpoints_at + i * endpoint_bytes, endpoints_[i]);
@@ -134,6 +186,10 @@ std::vector<u8> Writer::encode() const {
         write_process(out, header_bytes + p * process_bytes, processes_[p], first, next - first);
     }
     for (usize i = 0; i < vms_.size(); ++i) write_vm(out, vms_at + i * vm_bytes, vms_[i]);
+    for (usize i = 0; i < ports_.size(); ++i) write_port(out, ports_at + i * port_bytes, ports_[i]);
+    for (usize i = 0; i < partitions_.size(); ++i)
+        write_partition(out, partitions_at + i * partition_bytes, partitions_[i]);
+    for (usize i = 0; i < disks_.size(); ++i) write_disk(out, disks_at + i * disk_bytes, disks_[i]);
     return out;
 }
 

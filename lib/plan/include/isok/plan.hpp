@@ -3,6 +3,8 @@
 #pragma once
 #include <isok/abi.hpp>
 #include <isok/bytes.hpp>
+#include <isok/frame_ring.hpp>
+#include <isok/links.hpp>
 #include <isok/result.hpp>
 #include <isok/types.hpp>
 #include <isok/vm_config.hpp>
@@ -12,19 +14,36 @@ namespace isok::plan {
 // The format in numbers; docs/plan-format.md says the same in tables.
 namespace layout {
 inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
-inline constexpr u32 version = 2;
-inline constexpr usize header_bytes = 72;
-inline constexpr usize process_bytes = 136;
+inline constexpr u32 version = 3;
+inline constexpr usize header_bytes = 80;
+inline constexpr usize process_bytes = 392;
 inline constexpr usize endpoint_bytes = 48;
 inline constexpr usize grant_bytes = 64;
 inline constexpr usize vm_bytes = 424;
+inline constexpr usize port_bytes = 56;
+inline constexpr usize partition_bytes = 64;
+inline constexpr usize disk_bytes = 40;
 inline constexpr usize name_bytes = 32;       // a name, its NUL and NUL padding (as startup::Cap)
 inline constexpr usize image_name_bytes = 48; // a boot image entry name field
 inline constexpr usize bootargs_bytes = 256;  // as vm::Config::bootargs
+inline constexpr usize args_bytes = 256;      // as startup::Info::args
 inline constexpr u32 max_processes = 64;      // VMMs included
 inline constexpr u32 max_endpoints = 256;
 inline constexpr u32 max_grants = 4096;
 inline constexpr u32 max_vms = 32;
+// A switch serves at most links::max_ports ports and a block service one disk of at most
+// links::max_partitions partitions, so these never bind a plan the per-process limits allow.
+inline constexpr u32 max_ports = 2048;
+inline constexpr u32 max_partitions = 1024;
+inline constexpr u32 max_disks = max_processes;
+// Network, disk and partition names leave room for the suffixes of the capability names
+// the root derives from them (".signal", ".device", ".buffer").
+inline constexpr usize max_link_name = 24;
+inline constexpr u64 mac_bytes = 6;
+inline constexpr u64 sector_bytes = 512;
+inline constexpr u64 page_sectors = 8;               // a partition is a whole number of pages
+inline constexpr u64 first_partition_sector = 2048;  // 1 MiB: the first partition's start
+inline constexpr u64 max_disk_sectors = u64(1) << 40; // 512 TiB: no sum of sizes can wrap
 inline constexpr u32 min_cap_slots = 16;
 inline constexpr u32 max_cap_slots = 4096;
 inline constexpr u32 max_time_slice = 1000;
@@ -45,7 +64,9 @@ inline constexpr usize grant_count = 20;    // u32
 inline constexpr usize size = 24;           // u64, bytes of the whole plan
 inline constexpr usize system = 32;         // name_bytes
 inline constexpr usize vm_count = 64;       // u32
-inline constexpr usize reserved = 68;       // u32, zero
+inline constexpr usize port_count = 68;     // u32
+inline constexpr usize partition_count = 72; // u32
+inline constexpr usize disk_count = 76;     // u32
 } // namespace header_field
 
 namespace process_field {
@@ -62,6 +83,7 @@ inline constexpr usize fault_endpoint = 120; // u32, endpoint index or none
 inline constexpr usize first_grant = 124;    // u32
 inline constexpr usize grant_count = 128;    // u32
 inline constexpr usize reserved = 132;       // u32, zero
+inline constexpr usize args = 136;           // args_bytes
 } // namespace process_field
 
 namespace endpoint_field {
@@ -96,6 +118,31 @@ inline constexpr usize vmm = 160;       // u32, process index
 inline constexpr usize reserved = 164;  // u32, zero
 inline constexpr usize bootargs = 168;  // bootargs_bytes
 } // namespace vm_field
+
+namespace port_field {
+inline constexpr usize network = 0;        // name_bytes
+inline constexpr usize network_index = 32; // u32
+inline constexpr usize switch_process = 36; // u32, process index
+inline constexpr usize member = 40;        // u32, process index
+inline constexpr usize reserved = 44;      // u32, zero
+inline constexpr usize mac = 48;           // mac_bytes, then two zero bytes
+} // namespace port_field
+
+namespace partition_field {
+inline constexpr usize name = 0;          // name_bytes
+inline constexpr usize disk = 32;         // u32, disk index
+inline constexpr usize service = 36;      // u32, process index
+inline constexpr usize member = 40;       // u32, process index
+inline constexpr usize reserved = 44;     // u32, zero
+inline constexpr usize first_sector = 48; // u64
+inline constexpr usize sectors = 56;      // u64
+} // namespace partition_field
+
+namespace disk_field {
+inline constexpr usize name = 0;      // name_bytes
+inline constexpr usize service = 32;  // u32, process index
+inline constexpr usize reserved = 36; // u32, zero
+} // namespace disk_field
 } // namespace layout
 
 // What the root gives every VM, beyond the plan's numbers: the VM domain's capability
@@ -110,6 +157,20 @@ inline constexpr u64 image_window = 0x400000000;    // 16 GiB: the most either m
 // then one per vCPU.
 inline constexpr u32 vmm_caps = 3;
 } // namespace vm_build
+
+// What the root gives the processes of networks and disks beyond their plan grants (and a
+// VMM's VM capabilities), in this order and in the slots that follow (docs/manifest.md,
+// "Networks and disks"); isotool's budget and slot rules count with the same numbers.
+namespace links_build {
+inline constexpr u32 switch_caps = 1;                // "doorbell"
+inline constexpr u32 switch_caps_per_port = 2;       // "port<i>.ring", "port<i>.signal"
+inline constexpr u32 member_caps_per_port = 3;       // "<network>.ring", "<network>.signal", "<network>.wait"
+inline constexpr u32 service_caps = 3;               // "<disk>", "<disk>.device", "<disk>.irq"
+inline constexpr u32 service_caps_per_partition = 1; // "<partition>.buffer"
+inline constexpr u32 client_caps_per_partition = 2;  // "<partition>", "<partition>.buffer"
+inline constexpr u64 ring_bytes = align_up(frame_ring::region_bytes, layout::page); // one port's rings
+static_assert(ring_bytes <= links::ring_stride && links::buffer_bytes <= links::buffer_stride);
+} // namespace links_build
 
 inline constexpr u32 none = ~u32{0}; // no fault handler, no fault endpoint
 
@@ -154,6 +215,16 @@ enum class Error : u8 {
     bad_devices,
     bad_vmm,            // no such process, the VMM of two VMs, or too few slots for the VM's caps
     bad_bootargs,
+    bad_args,           // process arguments hold a character outside printable ASCII
+    bad_network,        // ports out of network order, or one network with two names or switches
+    bad_mac,            // not a unicast address, not zero-padded, or two ports with one address
+    bad_switch,         // no such process
+    bad_member,         // no such process, the switch or service itself, or one that serves links
+    bad_disk,           // a partition of no disk, or partitions out of disk order
+    bad_service,        // no such process, the service of two disks, or not its disk's service
+    bad_sectors,        // a partition's sectors are not whole pages or not back to back from 1 MiB
+    too_many_links,     // more ports or partitions for one process than its Links page holds
+    too_many_caps,      // grants and link capabilities that do not fit a capability space
     not_found,
 };
 
@@ -172,6 +243,7 @@ struct Process {
     u32 fault_endpoint = none; // endpoint index (kind faults, served by fault_handler)
     u64 fault_badge = 0;       // what the handler sees as the badge of this process's exceptions
     u32 grant_count = 0;       // grant(process, 0 .. grant_count-1)
+    const char* args = "";     // for startup::Info::args: printable ASCII, at most 255 characters
 };
 
 struct Endpoint {
@@ -206,6 +278,44 @@ struct Vm {
     const char* bootargs = "";
 };
 
+// A port on a virtual switch: the switch process serves it, the member (a process, or the
+// VMM of a VM) sends and receives through it. Ports come in network order.
+struct Port {
+    const char* network = "";
+    u32 network_index = 0;  // ports with the same index are one network
+    u32 switch_process = 0; // process index
+    u32 member = 0;         // process index
+    u8 mac[layout::mac_bytes] = {};
+};
+
+// A partition of a virtual disk, served by the disk's block service to its member.
+// Partitions come in disk order, back to back from layout::first_partition_sector.
+struct Partition {
+    const char* name = "";
+    u32 disk = 0;
+    u32 service = 0; // process index, the disk's service
+    u32 member = 0;  // process index
+    u64 first_sector = 0;
+    u64 sectors = 0; // 512-byte sectors, a whole number of pages
+};
+
+struct Disk {
+    const char* name = "";
+    u32 service = 0; // process index
+};
+
+// What one process is to the networks and disks of a plan.
+struct LinkRoles {
+    u32 switch_ports = 0;       // ports it serves as a switch
+    u32 member_ports = 0;       // ports it holds as a member
+    u32 service_partitions = 0; // partitions it serves
+    u32 client_partitions = 0;  // partitions it holds
+    bool service = false;       // it serves a disk (a disk may have no partitions)
+    bool any() const { return switch_ports || member_ports || service || client_partitions; }
+    // The capabilities the root gives it for them (links_build).
+    u32 caps() const;
+};
+
 // A validated plan. open() checks everything once: counts, sizes, every index, every name,
 // every range. The accessors then cannot fail on the content, only on indices out of range.
 class Plan {
@@ -227,16 +337,35 @@ public:
     // The VM whose VMM the process is; not_found for an ordinary process.
     Result<u32, Error> vm_of(u32 process) const;
 
+    u32 port_count() const { return ports_; }
+    u32 partition_count() const { return partitions_; }
+    u32 disk_count() const { return disks_; }
+    Result<Port, Error> port(u32 index) const;
+    Result<Partition, Error> partition(u32 index) const;
+    Result<Disk, Error> disk(u32 index) const;
+    // An empty LinkRoles for an index past the processes.
+    LinkRoles link_roles(u32 process) const;
+
 private:
-    Plan(Bytes plan, u32 processes, u32 endpoints, u32 grants, u32 vms)
-        : plan_(plan), processes_(processes), endpoints_(endpoints), grants_(grants), vms_(vms) {}
+    struct Tables {
+        u32 processes, endpoints, grants, vms, ports, partitions, disks;
+    };
+    Plan(Bytes plan, const Tables& t)
+        : plan_(plan), processes_(t.processes), endpoints_(t.endpoints), grants_(t.grants), vms_(t.vms),
+          ports_(t.ports), partitions_(t.partitions), disks_(t.disks) {}
     Bytes vm_record(u32 index) const;
+    Bytes port_record(u32 index) const;
+    Bytes partition_record(u32 index) const;
+    Bytes disk_record(u32 index) const;
 
     Bytes plan_;
     u32 processes_ = 0;
     u32 endpoints_ = 0;
     u32 grants_ = 0;
     u32 vms_ = 0;
+    u32 ports_ = 0;
+    u32 partitions_ = 0;
+    u32 disks_ = 0;
 };
 
 } // namespace isok::plan

@@ -1,6 +1,7 @@
 // Host-only system plan writer, for isotool and the unit tests: the counterpart of Plan::open.
 #pragma once
 #include <isok/plan.hpp>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct ProcessSpec {
     u32 fault_handler = none;
     u32 fault_endpoint = none;
     u64 fault_badge = 0;
+    std::string args{}; // for startup::Info::args
 };
 
 struct EndpointSpec {
@@ -49,6 +51,30 @@ struct VmSpec {
     std::string bootargs;
 };
 
+// Added in network order (docs/plan-format.md): the reader refuses anything else.
+struct PortSpec {
+    std::string network;
+    u32 network_index = 0;
+    u32 switch_process = 0;
+    u32 member = 0;
+    std::array<u8, layout::mac_bytes> mac{};
+};
+
+// Added in disk order, back to back from layout::first_partition_sector.
+struct PartitionSpec {
+    std::string name;
+    u32 disk = 0;
+    u32 service = 0;
+    u32 member = 0;
+    u64 first_sector = 0;
+    u64 sectors = 0;
+};
+
+struct DiskSpec {
+    std::string name;
+    u32 service = 0;
+};
+
 class Writer {
 public:
     explicit Writer(std::string system) : system_(std::move(system)) {}
@@ -57,6 +83,9 @@ public:
     u32 add(ProcessSpec process);
     u32 add(EndpointSpec endpoint);
     u32 add(VmSpec vm);
+    u32 add(PortSpec port);
+    u32 add(PartitionSpec partition);
+    u32 add(DiskSpec disk);
     // Grants keep the order they were added in, per process; their slots follow from it.
     void add(GrantSpec grant);
 
@@ -73,6 +102,9 @@ private:
     std::vector<EndpointSpec> endpoints_;
     std::vector<GrantSpec> grants_;
     std::vector<VmSpec> vms_;
+    std::vector<PortSpec> ports_;
+    std::vector<PartitionSpec> partitions_;
+    std::vector<DiskSpec> disks_;
 };
 
 } // namespace isok::plan
