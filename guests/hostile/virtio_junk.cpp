@@ -8,6 +8,7 @@
 #include "hostile.hpp"
 
 #include <isok/guest/sbi.hpp>
+#include <isok/string.hpp>
 
 namespace hostile {
 namespace {
