@@ -19,7 +19,7 @@ using isok::u8;
 
 // Registers of virtio-mmio version 2 (virtio 1.x, section 4.2.2).
 namespace reg {
-constexpr u64 magic = 0x000, version = 0x004, device_id = 0x008, device_features_sel = 0x014,
+constexpr u64 magic = 0x000, version = 0x004, device_id = 0x008,
               driver_features = 0x020, driver_features_sel = 0x024, queue_sel = 0x030, queue_num_max = 0x034,
               queue_num = 0x038, queue_ready = 0x044, queue_notify = 0x050, interrupt_status = 0x060,
               interrupt_ack = 0x064, status = 0x070, queue_desc = 0x080, queue_driver = 0x090, queue_device = 0x0a0;
