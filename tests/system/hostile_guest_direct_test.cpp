@@ -146,7 +146,7 @@ TEST_F(HostileGuestTest, SpinMaskedNeverEnds) {
 TEST_F(HostileGuestTest, WithoutAScenarioItNamesThoseItKnowsAndPowersOff) {
     QemuRun run = boot(guest("hostile", "quiet"));
     EXPECT_TRUE(run.contains("hostile: no scenario in bootargs \"quiet\": want "
-                             "hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device>"));
+                             "hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk>"));
     EXPECT_TRUE(run.exit.has_value());
 }
 
