@@ -35,6 +35,15 @@ std::vector<std::string> qemu_arguments(const QemuConfig& c) {
     _exit(127);
 }
 
+// Whether everything the run waits for has appeared (nothing to wait for: never).
+bool reached(const QemuConfig& c, const QemuRun& run) {
+    if (c.until.empty() && c.until_all.empty()) return false;
+    if (!c.until.empty() && !run.contains(c.until)) return false;
+    for (const auto& text : c.until_all)
+        if (!run.contains(text)) return false;
+    return true;
+}
+
 std::string join(const std::vector<std::string>& args) {
     std::string s;
     for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
@@ -78,7 +87,7 @@ QemuRun run_qemu(const QemuConfig& config) {
             if (n > 0) run.console.append(buf, size_t(n));
             else if (n == 0) break; // QEMU closed its output: it is exiting
         }
-        if (!config.until.empty() && run.contains(config.until)) {
+        if (reached(config, run)) {
             run.reached_until = true;
             kill(pid, SIGKILL);
             break;

@@ -20,6 +20,8 @@ struct QemuConfig {
     std::string input;
     // Stop QEMU as soon as this appears (for systems that run forever); empty: run to exit.
     std::string until;
+    // ... or as soon as all of these have appeared, in any order (with `until`, too).
+    std::vector<std::string> until_all;
 };
 
 struct QemuRun {
