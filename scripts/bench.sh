@@ -8,19 +8,26 @@
 # 3. the same Linux Image directly on QEMU (the baseline of Linux in a VM), and a probe
 #    that reads rdinstret at the first instruction OpenSBI hands over, so that the
 #    firmware's instructions can be taken out of the direct boot's count.
+# 4. UDP through the virtual switch (tests/system/systems/net_bench_*.toml): a Linux VM
+#    sends datagrams as fast as it can to another Linux VM, and to the native process inet;
+# 5. Linux writing and reading its raw virtio-blk disk in a VM (disk_bench.toml, a
+#    partition served by blockd) and directly on QEMU, with a disk of the same size.
 # Then the ratios: VM exits against a system call and an IPC round trip, the workload in
-# a VM against the same as a process, Linux's boot to init in a VM against directly.
+# a VM against the same as a process, Linux's boot to init and its disk in a VM against
+# directly.
 # Usage: scripts/bench.sh [BUILD_DIR]   (default: build; `make bench` builds it first)
-# KERNEL, IMAGE, VM_IMAGE, LINUX_IMAGE and BENCH_TIMEOUT (seconds per boot, default 120)
-# override the defaults.
+# KERNEL, IMAGE, VM_IMAGE, LINUX_IMAGE, IMAGES (the test systems' folder) and
+# BENCH_TIMEOUT (seconds per boot, default 120) override the defaults.
 set -eu
 build=${1:-build}
 kernel=${KERNEL:-$build/target/kernel/isokernel.elf}
 image=${IMAGE:-$build/bench.img}
 vm_image=${VM_IMAGE:-$build/bench_vm.img}
 linux=${LINUX_IMAGE:-$build/guests/linux/Image}
+images=${IMAGES:-$build/tests/system/images}
 limit=${BENCH_TIMEOUT:-120}
-for f in "$kernel" "$image" "$vm_image" "$linux"; do
+for f in "$kernel" "$image" "$vm_image" "$linux" "$images/net_bench_vms.img" "$images/net_bench_inet.img" \
+    "$images/disk_bench.img"; do
     [ -f "$f" ] || { echo "bench: $f is missing (build first: make build)" >&2; exit 1; }
 done
 
@@ -77,6 +84,7 @@ first() {
 
 line() { printf 'BENCH %s %s %s\n' "$1" "$2" "$3"; }
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+per_million() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a * 1000000 / b }'; }
 
 # 1. Processes: their BENCH lines as they are.
 boot "$dir/bench" '^\[bench\] done' 256M -kernel "$kernel" -initrd "$image"
@@ -117,6 +125,48 @@ printf '\163\044\040\300\223\004\300\003\263\122\224\000\223\362\362\000\051\103
 boot "$dir/probe" '^[0-9a-f]\{16\}' 128M -icount shift=0,sleep=off -kernel "$dir/probe.bin"
 firmware=$(printf '%d' "0x$(first '^\([0-9a-f]\{16\}\)$' "$dir/probe.txt")")
 
+# 4. UDP: each sink counts the instructions of the whole machine (the sender, its VMM, the
+# switch and the receiver) between its first datagram and its 4096th; the sender sends a
+# few more, so that a datagram lost on the way does not leave the sink short.
+boot "$dir/vms" '^\[sink\] init: udpsink ' 512M -kernel "$kernel" -initrd "$images/net_bench_vms.img"
+# shellcheck disable=SC2046 # the words of "<n> datagrams <bytes> bytes in <instructions>"
+set -- $(first '^\[sink\] init: udpsink \([0-9]* datagrams [0-9]* bytes in [0-9]*\) instructions$' "$dir/vms.txt")
+vm_datagrams=$1 vm_bytes=$3 vm_instructions=$6
+boot "$dir/inet" 'sink 4096 datagrams' 512M -kernel "$kernel" -initrd "$images/net_bench_inet.img"
+# shellcheck disable=SC2046
+set -- $(first '^\[inet\] .*sink \(4096 datagrams [0-9]* bytes in [0-9]*\) instructions$' "$dir/inet.txt")
+inet_datagrams=$1 inet_bytes=$3 inet_instructions=$6
+
+# 5. The disk: 8 MiB written (with the final flush) and read in 64 KiB O_DIRECT requests.
+# QEMU's clock runs in real time while the guest waits for the host's I/O (sleep=on: with
+# sleep=off it would jump to the next timer instead), so these are the only figures that
+# vary from run to run; each is the least of three boots. cache=unsafe keeps the host's
+# flushes out of them.
+drive() { echo "file=$1,if=none,format=raw,cache=unsafe,id=disk0"; }
+least() { sort -n | head -n 1; }
+truncate -s 17M "$dir/disk0.img" # 1 MiB before the partition, and its 16 MiB
+truncate -s 16M "$dir/direct-disk.img"
+for run in 1 2 3; do
+    boot "$dir/disk$run" '^\[linux\] init: diskbench read ' 512M -kernel "$kernel" -initrd "$images/disk_bench.img" \
+        -drive "$(drive "$dir/disk0.img")" -device virtio-blk-device,drive=disk0 -global virtio-mmio.force-legacy=false
+    boot "$dir/direct-disk$run" '^init: diskbench read ' 128M -kernel "$linux" \
+        -append "console=ttyS0 quiet isok.diskbench=8" -drive "$(drive "$dir/direct-disk.img")" \
+        -device virtio-blk-device,drive=disk0
+done
+# diskbench PREFIX write|read NAME: the least count of the three boots' logs NAME<run>.txt.
+diskbench() {
+    counts=
+    for run in 1 2 3; do
+        counts="$counts $(first "^$1init: diskbench $2 8388608 bytes \\([0-9]*\\) instructions\$" "$dir/$3$run.txt")"
+    done
+    # shellcheck disable=SC2086 # one count a word
+    printf '%s\n' $counts | least
+}
+disk_vm_write=$(diskbench '\[linux\] ' write disk)
+disk_vm_read=$(diskbench '\[linux\] ' read disk)
+disk_direct_write=$(diskbench '' write direct-disk)
+disk_direct_read=$(diskbench '' read direct-disk)
+
 line vm_exit_sbi_time "$sbi" instructions
 line vm_exit_mmio "$mmio" instructions
 line vm_exit_sbi_time_null_ratio "$(ratio "$sbi" "$null")" x
@@ -132,3 +182,13 @@ line linux_boot_vm_ratio "$(ratio "$linux_vm" $((direct_init - firmware)))" x
 line linux_boot_quiet_vm "$quiet_vm" instructions
 line linux_boot_quiet_direct $((quiet_init - firmware)) instructions
 line linux_boot_quiet_vm_ratio "$(ratio "$quiet_vm" $((quiet_init - firmware)))" x
+line vm_to_vm_udp_per_packet $((vm_instructions / vm_datagrams)) instructions
+line vm_to_vm_udp_bytes_per_minstr "$(per_million "$vm_bytes" "$vm_instructions")" bytes
+line vm_to_process_udp_per_packet $((inet_instructions / inet_datagrams)) instructions
+line vm_to_process_udp_bytes_per_minstr "$(per_million "$inet_bytes" "$inet_instructions")" bytes
+line disk_vm_write "$disk_vm_write" instructions
+line disk_direct_write "$disk_direct_write" instructions
+line disk_vm_write_ratio "$(ratio "$disk_vm_write" "$disk_direct_write")" x
+line disk_vm_read "$disk_vm_read" instructions
+line disk_direct_read "$disk_direct_read" instructions
+line disk_vm_read_ratio "$(ratio "$disk_vm_read" "$disk_direct_read")" x
