@@ -79,6 +79,19 @@ void expect_vm_figures(const Figures& lines) {
     expect_ratios(lines, {"vm_cpu_loop_ratio"}, 4);
 }
 
+// What it adds from the network and disk benchmarks (net_bench_*.toml, disk_bench.toml).
+void expect_channel_figures(const Figures& lines) {
+    expect_counts(lines, {"vm_to_vm_udp_per_packet", "vm_to_process_udp_per_packet", "disk_vm_write",
+                          "disk_direct_write", "disk_vm_read", "disk_direct_read"});
+    for (const char* name : {"vm_to_vm_udp_bytes_per_minstr", "vm_to_process_udp_bytes_per_minstr"}) {
+        auto it = lines.find(name);
+        ASSERT_NE(it, lines.end()) << name;
+        EXPECT_TRUE(std::regex_match(it->second.first, std::regex("[1-9][0-9]*"))) << name;
+        EXPECT_EQ(it->second.second, "bytes") << name;
+    }
+    expect_ratios(lines, {"disk_vm_write_ratio", "disk_vm_read_ratio"});
+}
+
 } // namespace
 
 TEST_F(BenchTest, BenchSystemPrintsEveryFigureWellFormed) {
@@ -138,9 +151,10 @@ TEST_F(BenchTest, MakeBenchScriptPrintsOnlyTheBenchLines) {
     std::istringstream in(out);
     int lines = 0;
     for (std::string line; std::getline(in, line); ++lines) EXPECT_EQ(line.rfind("BENCH ", 0), 0u) << line;
-    EXPECT_EQ(lines, 19);
+    EXPECT_EQ(lines, 29);
     Figures figures = bench_lines(out);
-    EXPECT_EQ(figures.size(), 19u);
+    EXPECT_EQ(figures.size(), 29u);
     expect_process_figures(figures);
     expect_vm_figures(figures);
+    expect_channel_figures(figures);
 }
