@@ -8,19 +8,14 @@
 #include <isok/rt/syscall.hpp>
 #include <isok/format.hpp>
 #include <isok/string.hpp>
+#include <isok/virtio/device.hpp>
+#include <isok/virtio/mmio.hpp>
 
 namespace root {
 namespace {
 
 namespace sys = isok::rt::sys;
 namespace su = isok::startup;
-
-// virtio-mmio registers (virtio 1.x, 4.2.2) and values.
-constexpr u64 magic_offset = 0x000;
-constexpr u64 version_offset = 0x004;
-constexpr u64 device_id_offset = 0x008;
-constexpr u32 virtio_magic = 0x74726976; // "virt"
-constexpr u32 block_device = 2;
 
 // "virtio<k>" -> k; false for anything else ("virtio3.irq" included).
 bool window_index(const char* name, u32& index) {
@@ -47,7 +42,7 @@ struct Identity {
 bool identify(u64 memory, Identity& id) {
     Error e = sys::map(self_domain, memory, 0, device_window, 1, isok::abi::rights::read);
     if (e != Error::ok) return false;
-    id = {read32(magic_offset), read32(version_offset), read32(device_id_offset)};
+    id = {read32(isok::virtio::reg_magic), read32(isok::virtio::reg_version), read32(isok::virtio::reg_device_id)};
     (void)sys::unmap(self_domain, device_window, 1);
     return true;
 }
@@ -69,7 +64,7 @@ u32 find_block_devices(BlockDevice* out, u32 max) {
             isok::rt::print("%s: cannot map its window to look at it\n", cap.name);
             continue;
         }
-        if (id.magic != virtio_magic || id.device != block_device) continue;
+        if (id.magic != isok::virtio::magic || id.device != isok::virtio::device_block) continue;
         char irq_name[su::name_bytes];
         isok::format_to(irq_name, sizeof irq_name, "%s.irq", cap.name);
         BlockDevice d{k, cap.slot, isok::rt::cap_slot(irq_name, no_slot), id.version};

@@ -8,8 +8,8 @@
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/syscall.hpp>
-#include <isok/format.hpp>
 #include <isok/string.hpp>
+#include <isok/virtio/mmio.hpp>
 
 namespace root {
 namespace {
@@ -29,10 +29,6 @@ struct Service {
     u64 in_service = no_slot;
 };
 
-void name_of(char (&out)[su::name_bytes], const char* base, const char* suffix) {
-    isok::format_to(out, sizeof out, "%s%s", base, suffix);
-}
-
 void give_device(Service& s, const BlockDevice* device) {
     if (!device) {
         isok::rt::print("disk '%s': no virtio-blk device on this machine (QEMU -drive file=F,if=none,format=raw,id=d0 "
@@ -41,16 +37,16 @@ void give_device(Service& s, const BlockDevice* device) {
                         s.disk->name, s.child->plan.name);
         return;
     }
-    if (device->version != 2)
+    if (device->version != isok::virtio::version_modern)
         isok::rt::print("disk '%s': virtio%u is a legacy (version %u) device; QEMU needs -global "
                         "virtio-mmio.force-legacy=false\n",
                         s.disk->name, device->index, device->version);
     char name[su::name_bytes];
-    name_of(name, s.disk->name, ".device");
+    link_cap_name(name, s.disk->name, ".device");
     s.child->links->device_memory =
         give_cap(*s.child, device->memory, rights::read | rights::write, 0, name, su::CapKind::memory);
     if (device->interrupt != no_slot) {
-        name_of(name, s.disk->name, ".irq");
+        link_cap_name(name, s.disk->name, ".irq");
         s.child->links->device_interrupt =
             give_cap(*s.child, device->interrupt, rights::control, 0, name, su::CapKind::interrupt);
     }
@@ -78,7 +74,7 @@ bool give_partition(Service& s, const isok::plan::Partition& part, Child& client
     const u32 k = s.child->links->partition_count, j = client.links->partition_count;
     const u64 badge = u64(k) + 1;
     char name[su::name_bytes];
-    name_of(name, part.name, ".buffer");
+    link_cap_name(name, part.name, ".buffer");
     u64 s_buffer = give_cap(*s.child, buffer, rights::read | rights::write, 0, name, su::CapKind::memory);
     u64 c_endpoint = give_cap(client, s.endpoint, rights::write, badge, part.name, su::CapKind::endpoint);
     u64 c_buffer = give_cap(client, buffer, rights::read | rights::write, 0, name, su::CapKind::memory);
@@ -101,16 +97,11 @@ void build_partition(Service& s, const isok::plan::Partition& part, Child* child
         return; // the plan reader refuses such plans
     const u64 k = s.child->links->partition_count, j = client.links->partition_count;
     u64 buffer = no_slot;
-    bool ok = say(part, slots::create(ObjectType::memory, buffer, client.domain, buffer_pages), "its buffer") &&
-              say(part,
-                  sys::map(s.child->domain, buffer, 0, links::buffer_window + k * links::buffer_stride, buffer_pages,
-                           rights::read | rights::write),
-                  "mapping its buffer into the service") &&
-              say(part,
-                  sys::map(client.domain, buffer, 0, links::buffer_window + j * links::buffer_stride, buffer_pages,
-                           rights::read | rights::write),
-                  "mapping its buffer into the client") &&
-              give_partition(s, part, client, buffer);
+    LinkStep made = make_link_memory(
+        buffer, client.domain, buffer_pages, "its buffer",
+        {s.child->domain, links::buffer_window + k * links::buffer_stride, "mapping its buffer into the service"},
+        {client.domain, links::buffer_window + j * links::buffer_stride, "mapping its buffer into the client"});
+    bool ok = say(part, made.error, made.what) && give_partition(s, part, client, buffer);
     if (!ok && buffer != no_slot) (void)sys::destroy(buffer); // undoes the mappings, stales the copies
     slots::release(buffer);
 }

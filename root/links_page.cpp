@@ -1,10 +1,11 @@
 // A process's Links page (isok/links.hpp): made with the process when it serves or holds
 // ports or partitions, filled while its networks and disks are built, and sealed with its
 // startup page (read-only at links::address). And the capabilities those links give it,
-// each in its next slot.
+// each in its next slot, and the memory each link shares.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/syscall.hpp>
+#include <isok/format.hpp>
 #include <isok/string.hpp>
 
 namespace root {
@@ -57,6 +58,19 @@ u64 give_cap(Child& child, u64 cap, u64 held, u64 badge, const char* name, su::C
     u64 slot = child.next_slot++;
     list_if_room(child, name, slot, kind, held, badge);
     return slot;
+}
+
+void link_cap_name(char (&out)[su::name_bytes], const char* base, const char* suffix) {
+    isok::format_to(out, sizeof out, "%s%s", base, suffix);
+}
+
+LinkStep make_link_memory(u64& memory, u64 payer, u64 pages, const char* what, LinkEnd a, LinkEnd b) {
+    if (Error e = slots::create(isok::abi::ObjectType::memory, memory, payer, pages); e != Error::ok) return {e, what};
+    const LinkEnd ends[] = {a, b};
+    for (const LinkEnd& end : ends)
+        if (Error e = sys::map(end.domain, memory, 0, end.address, pages, rights::read | rights::write); e != Error::ok)
+            return {e, end.what};
+    return {};
 }
 
 } // namespace root

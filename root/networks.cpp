@@ -54,10 +54,6 @@ void port_name(char (&out)[su::name_bytes], u32 index, const char* suffix) {
     isok::format_to(out, sizeof out, "port%u%s", index, suffix);
 }
 
-void link_name(char (&out)[su::name_bytes], const char* network, const char* suffix) {
-    isok::format_to(out, sizeof out, "%s%s", network, suffix);
-}
-
 void describe(links::Port& to, const isok::plan::Port& port, u32 index, u64 signal, u64 wait) {
     isok::str_copy(to.network, port.network, links::name_bytes);
     for (usize i = 0; i < sizeof to.mac; ++i) to.mac[i] = port.mac[i];
@@ -78,12 +74,12 @@ bool give_port(const isok::plan::Port& port, Child& sw, Child& member, u64 ring,
     u64 sw_ring = give_cap(sw, ring, rights::read | rights::write, 0, name, su::CapKind::memory);
     port_name(name, i, ".signal");
     u64 sw_signal = give_cap(sw, wait, rights::write, 0, name, su::CapKind::notification);
-    link_name(name, port.network, ".ring");
+    link_cap_name(name, port.network, ".ring");
     u64 m_ring = give_cap(member, ring, rights::read | rights::write, 0, name, su::CapKind::memory);
-    link_name(name, port.network, ".signal");
+    link_cap_name(name, port.network, ".signal");
     u64 m_signal = give_cap(member, doorbells[port.switch_process].root, rights::write, u64(1) << i, name,
                             su::CapKind::notification);
-    link_name(name, port.network, ".wait");
+    link_cap_name(name, port.network, ".wait");
     u64 m_wait = give_cap(member, wait, rights::read, 0, name, su::CapKind::notification);
     if (sw_ring == no_slot || sw_signal == no_slot || m_ring == no_slot || m_signal == no_slot || m_wait == no_slot)
         return false;
@@ -109,15 +105,11 @@ void build_port(const isok::plan::Port& port, Child* children) {
     if (!make_doorbell(sw, port.switch_process)) return;
     const u64 i = sw.links->port_count, j = member.links->port_count;
     u64 ring = no_slot, wait = no_slot;
-    bool ok = say(port, member, slots::create(ObjectType::memory, ring, member.domain, ring_pages), "its rings") &&
-              say(port, member,
-                  sys::map(sw.domain, ring, 0, links::ring_window + i * links::ring_stride, ring_pages,
-                           rights::read | rights::write),
-                  "mapping its rings into the switch") &&
-              say(port, member,
-                  sys::map(member.domain, ring, 0, links::ring_window + j * links::ring_stride, ring_pages,
-                           rights::read | rights::write),
-                  "mapping its rings into the member") &&
+    LinkStep made = make_link_memory(
+        ring, member.domain, ring_pages, "its rings",
+        {sw.domain, links::ring_window + i * links::ring_stride, "mapping its rings into the switch"},
+        {member.domain, links::ring_window + j * links::ring_stride, "mapping its rings into the member"});
+    bool ok = say(port, member, made.error, made.what) &&
               say(port, member, slots::create(ObjectType::notification, wait, member.domain), "its notification") &&
               give_port(port, sw, member, ring, wait);
     // Destroying what was made undoes its mappings and turns any copies given out stale.

@@ -106,6 +106,22 @@ bool make_links_page(Child& child, u32 index);
 bool seal_links_page(Child& child, u32 index);
 // Copies cap into the child's next slot; lists it under name. no_slot when that fails (said).
 u64 give_cap(Child& child, u64 cap, u64 rights, u64 badge, const char* name, isok::startup::CapKind kind);
+// The name of a link capability: base and suffix ("lan" ".ring"), cut to fit.
+void link_cap_name(char (&out)[isok::startup::name_bytes], const char* base, const char* suffix);
+// The memory a link shares between two domains (a port's rings, a partition's buffer):
+// `pages` pages charged to `payer`, mapped read-write at both ends. Stops at the first
+// step that fails and says which (`what`, or the end's); `memory` is then no_slot or
+// the root's capability, for the caller to destroy.
+struct LinkEnd {
+    u64 domain;
+    u64 address;
+    const char* what; // the mapping step, as a failure names it
+};
+struct LinkStep {
+    Error error = Error::ok;
+    const char* what = nullptr; // the step that failed
+};
+LinkStep make_link_memory(u64& memory, u64 payer, u64 pages, const char* what, LinkEnd a, LinkEnd b);
 void build_networks(const isok::plan::Plan& plan, Child* children);
 void build_disks(const isok::plan::Plan& plan, Child* children);
 

@@ -35,18 +35,9 @@ void add(u64 e, u64 fid, u64 a0, u64 a1, u64 a2, const char* fmt, ...) {
     if (count == max_junk) return;
     Junk& j = junk[count++];
     j = Junk{{}, e, fid, a0, a1, a2};
-    struct Sink {
-        char* at;
-        char* last; // kept for the terminating NUL
-    } sink{j.what, j.what + sizeof j.what - 1};
     __builtin_va_list args;
     __builtin_va_start(args, fmt);
-    isok::vformat(
-        [](void* p, char c) {
-            Sink& s = *static_cast<Sink*>(p);
-            if (s.at < s.last) *s.at++ = c;
-        },
-        &sink, fmt, args);
+    (void)isok::vformat_to(j.what, sizeof j.what, fmt, args);
     __builtin_va_end(args);
 }
 

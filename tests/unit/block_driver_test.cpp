@@ -22,13 +22,12 @@ using isok::u32;
 using isok::u64;
 using isok::u8;
 using namespace isok::blockd;
-using namespace isok::blockd::virtio;
+using namespace isok::virtio;
 
 namespace {
 
 constexpr u64 phys_base = 0x80400000; // where the fake's DMA area "is" for the device
 constexpr u64 sector = 512;
-constexpr u64 f_blk_size_max = 1u << 1, f_blk_seg_max = 1u << 2, f_blk_size = 1u << 6;
 
 // Page-aligned host memory standing for the DMA area.
 struct DmaMemory {
@@ -55,7 +54,7 @@ public:
     u32 magic_value = magic;
     u32 version = version_modern;
     u32 device_id = device_block;
-    u64 offered = f_version_1 | f_blk_flush | f_blk_size_max | f_blk_seg_max | f_blk_size;
+    u64 offered = f_version_1 | blk_f_flush | blk_f_size_max | blk_f_seg_max | blk_f_blk_size;
     bool refuse_features = false;
     u32 num_max = 256;
     u32 preset_ready = 0;
@@ -90,10 +89,10 @@ public:
         case reg_interrupt_status: return interrupt_status;
         case reg_status: return status;
         case reg_config_generation: return generation_;
-        case reg_config + config_capacity:
+        case reg_config + blk_config_capacity:
             if (generation_bumps) --generation_bumps, ++generation_, disk.resize(disk.size() + sector);
             return u32(capacity());
-        case reg_config + config_capacity + 4: return u32(capacity() >> 32);
+        case reg_config + blk_config_capacity + 4: return u32(capacity() >> 32);
         }
         return 0;
     }
@@ -272,7 +271,7 @@ struct BlockDriver : ::testing::Test {
 TEST_F(BlockDriver, StartsPerTheSpec) {
     start();
     EXPECT_EQ(device.status, status_acknowledge | status_driver | status_features_ok | status_driver_ok);
-    EXPECT_EQ(device.driver_features, f_version_1 | f_blk_flush); // nothing else accepted
+    EXPECT_EQ(device.driver_features, f_version_1 | blk_f_flush); // nothing else accepted
     EXPECT_EQ(device.queue_num, 16u);
     EXPECT_EQ(device.queue_desc, phys_base);
     EXPECT_GT(device.queue_driver, device.queue_desc);
@@ -312,7 +311,7 @@ TEST_F(BlockDriver, RefusesWhatIsNotAModernBlockDevice) {
     device.device_id = 1;
     EXPECT_EQ(start_error(), SetupError::not_block);
     device.device_id = device_block;
-    device.offered = f_blk_flush;
+    device.offered = blk_f_flush;
     EXPECT_EQ(start_error(), SetupError::no_version_1);
     EXPECT_TRUE(device.status & status_failed);
     device.offered = f_version_1;
@@ -415,7 +414,7 @@ TEST_F(BlockDriver, FlushGoesToTheDeviceOnlyWhenNegotiated) {
 }
 
 TEST_F(BlockDriver, ReadOnlyDeviceGetsNoWrites) {
-    device.offered |= f_blk_ro;
+    device.offered |= blk_f_ro;
     start();
     EXPECT_TRUE(driver.read_only());
     auto s = driver.write(0, 1);

@@ -28,7 +28,7 @@ using isok::vmm::VPlic;
 using vmm_test::FakeVcpus;
 using vmm_test::Lines;
 using vmm_test::Ram;
-using namespace isok::vmm::virtio;
+using namespace isok::virtio;
 namespace block = isok::block;
 namespace links = isok::links;
 

@@ -33,7 +33,7 @@ using isok::vmm::VPlic;
 using vmm_test::FakeVcpus;
 using vmm_test::Lines;
 using vmm_test::Ram;
-using namespace isok::vmm::virtio;
+using namespace isok::virtio;
 namespace frame_ring = isok::frame_ring;
 namespace links = isok::links;
 
@@ -43,8 +43,8 @@ constexpr u64 base = isok::vm::guest_ram_base;
 constexpr u16 f_next = 1, f_write = 2;
 constexpr u32 irq = 2;
 constexpr u32 rxq = VirtioNet::receiveq, txq = VirtioNet::transmitq;
-constexpr u32 hdr = VirtioNet::header_bytes;
-constexpr u64 f_mac = VirtioNet::f_mac;
+constexpr u32 hdr = net_header_bytes;
+constexpr u64 f_mac = net_f_mac;
 
 using Frame = std::vector<u8>;
 

@@ -23,7 +23,7 @@ using isok::vmm::VPlic;
 using vmm_test::FakeVcpus;
 using vmm_test::Lines;
 using vmm_test::Ram;
-using namespace isok::vmm::virtio;
+using namespace isok::virtio;
 
 namespace {
 
@@ -123,7 +123,7 @@ TEST_F(VmmVirtio, IdentityRegisters) {
     EXPECT_EQ(rd(reg_magic), 0x74726976u);
     EXPECT_EQ(rd(reg_version), 2u);
     EXPECT_EQ(rd(reg_device_id), 3u);
-    EXPECT_EQ(rd(reg_vendor_id), vendor);
+    EXPECT_EQ(rd(reg_vendor_id), VirtioMmio::vendor_id);
     wr(reg_device_features_sel, 0);
     EXPECT_EQ(rd(reg_device_features), 0u);
     wr(reg_device_features_sel, 1);

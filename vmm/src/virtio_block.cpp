@@ -10,21 +10,17 @@
 namespace isok::vmm {
 namespace {
 
-constexpr u64 header_bytes = 16;
-constexpr u64 sector_bytes = block::sector_bytes;
+using namespace virtio;
 
-// struct virtio_blk_config up to blk_size: capacity u64, size_max u32, seg_max u32,
-// geometry {cylinders u16, heads u8, sectors u8}, blk_size u32. The rest belongs to
-// features not offered.
-constexpr u64 config_size = 24;
-constexpr u64 config_capacity = 0, config_seg_max = 12, config_blk_size = 20;
+constexpr u64 header_bytes = sizeof(BlkHeader);
+constexpr u64 sector_bytes = block::sector_bytes;
 
 template <class T> void put(u8* at, T value) { __builtin_memcpy(at, &value, sizeof value); }
 
-VirtioBlock::Answer from_service(block::Status s) {
-    if (s == block::Status::ok) return VirtioBlock::status_ok;
-    if (s == block::Status::unsupported) return VirtioBlock::status_unsupp;
-    return VirtioBlock::status_ioerr;
+u8 from_service(block::Status s) {
+    if (s == block::Status::ok) return blk_s_ok;
+    if (s == block::Status::unsupported) return blk_s_unsupp;
+    return blk_s_ioerr;
 }
 
 } // namespace
@@ -37,42 +33,26 @@ struct VirtioBlock::Request {
 };
 
 bool VirtioBlock::config_read(u64 offset, u32 width, u64& value) {
+    // The configuration space up to blk_size; the rest belongs to features not offered.
     bool valid_width = width == 1 || width == 2 || width == 4 || width == 8;
-    if (!valid_width || offset % width || offset + width > config_size) return false;
-    u8 config[config_size] = {};
-    put<u64>(config + config_capacity, backend_.sectors());
-    put<u32>(config + config_seg_max, seg_max);
-    put<u32>(config + config_blk_size, u32(sector_bytes));
+    if (!valid_width || offset % width || offset + width > blk_config_bytes) return false;
+    u8 config[blk_config_bytes] = {};
+    put<u64>(config + blk_config_capacity, backend_.sectors());
+    put<u32>(config + blk_config_seg_max, seg_max);
+    put<u32>(config + blk_config_blk_size, u32(sector_bytes));
     value = 0;
     __builtin_memcpy(&value, config + offset, width);
     return true;
 }
 
 Status<QueueError> VirtioBlock::notify(VirtioMmio& transport, u32 q) {
-    if (q == requestq) return serve(transport);
-    return {};
-}
-
-Status<QueueError> VirtioBlock::serve(VirtioMmio& transport) {
-    Virtqueue& queue = *transport.queue(requestq);
+    if (q != requestq) return {};
     const GuestMemory& ram = transport.ram();
-    bool used = false;
-    Chain chain;
-    // At most one queue's worth per notification (see VirtioConsole::transmit).
-    for (u32 n = 0; n < queue.size; ++n) {
-        auto taken = queue.take(ram, chain);
-        if (!taken) return fail(taken.error());
-        if (!taken->got) break;
-        u32 written = 0;
-        if (taken->broken == QueueError{})
-            written = answer(ram, chain);
-        else
-            ++stats_.unanswered;
-        if (auto s = queue.push(ram, chain.head, written); !s) return s;
-        used = true;
-    }
-    if (used) transport.used_buffers(requestq);
-    return {};
+    return transport.answer_chains(requestq, [&](const Chain& chain, QueueError broken) -> u32 {
+        if (broken == QueueError{}) return answer(ram, chain);
+        ++stats_.unanswered;
+        return 0;
+    });
 }
 
 // Executes one whole chain and writes its status; returns the used length.
@@ -84,17 +64,17 @@ u32 VirtioBlock::answer(const GuestMemory& ram, const Chain& chain) {
     }
     Request r{0, 0, 0, writable - 1};
     u64 readable = chain.readable_bytes();
-    Outcome o{status_ioerr, 0};
-    u8 header[header_bytes];
-    if (readable >= header_bytes && chain.read(ram, 0, header, header_bytes) == header_bytes) {
-        __builtin_memcpy(&r.type, header, sizeof r.type);
-        __builtin_memcpy(&r.sector, header + 8, sizeof r.sector);
+    Outcome o{blk_s_ioerr, 0};
+    BlkHeader header;
+    if (readable >= header_bytes && chain.read(ram, 0, &header, header_bytes) == header_bytes) {
+        r.type = header.type;
+        r.sector = header.sector;
         r.readable = readable - header_bytes;
         o = execute(ram, chain, r);
     }
     u8 status = o.status;
     (void)chain.write(ram, r.writable, &status, 1); // inside the chain, checked against RAM when taken
-    ++(o.status == status_ok ? stats_.completed : stats_.failed);
+    ++(o.status == blk_s_ok ? stats_.completed : stats_.failed);
     // The used length counts what was written; past 4 GiB (a huge IN) it saturates.
     return u32(min(o.data_written + 1, u64(0xffffffff)));
 }
@@ -103,13 +83,13 @@ VirtioBlock::Outcome VirtioBlock::execute(const GuestMemory& ram, const Chain& c
     // Data must flow the way the type says: an IN with readable data or an OUT with
     // writable bytes besides the status is malformed.
     switch (r.type) {
-    case type_in: return r.readable == 0 ? transfer_in(ram, chain, r) : Outcome{status_ioerr, 0};
-    case type_out: return r.writable == 0 ? transfer_out(ram, chain, r) : Outcome{status_ioerr, 0};
-    case type_flush:
-        if (r.readable != 0 || r.writable != 0) return {status_ioerr, 0};
+    case blk_t_in: return r.readable == 0 ? transfer_in(ram, chain, r) : Outcome{blk_s_ioerr, 0};
+    case blk_t_out: return r.writable == 0 ? transfer_out(ram, chain, r) : Outcome{blk_s_ioerr, 0};
+    case blk_t_flush:
+        if (r.readable != 0 || r.writable != 0) return {blk_s_ioerr, 0};
         return {from_service(backend_.flush()), 0};
-    case type_get_id: return r.readable == 0 ? identify(ram, chain, r) : Outcome{status_ioerr, 0};
-    default: return {status_unsupp, 0};
+    case blk_t_get_id: return r.readable == 0 ? identify(ram, chain, r) : Outcome{blk_s_ioerr, 0};
+    default: return {blk_s_unsupp, 0};
     }
 }
 
@@ -122,39 +102,39 @@ bool VirtioBlock::in_range(u64 sector, u64 bytes) const {
 // Disk to guest, one backend buffer at a time.
 VirtioBlock::Outcome VirtioBlock::transfer_in(const GuestMemory& ram, const Chain& chain, const Request& r) {
     u64 chunk_max = align_down(backend_.buffer_bytes(), sector_bytes);
-    if (!in_range(r.sector, r.writable) || (r.writable && chunk_max == 0)) return {status_ioerr, 0};
+    if (!in_range(r.sector, r.writable) || (r.writable && chunk_max == 0)) return {blk_s_ioerr, 0};
     u64 done = 0;
     while (done < r.writable) {
         u64 n = min(chunk_max, r.writable - done);
         block::Status s = backend_.read(r.sector + done / sector_bytes, n / sector_bytes);
         if (s != block::Status::ok) return {from_service(s), done};
-        if (chain.write(ram, done, backend_.buffer(), n) != n) return {status_ioerr, done};
+        if (chain.write(ram, done, backend_.buffer(), n) != n) return {blk_s_ioerr, done};
         done += n;
     }
-    return {status_ok, done};
+    return {blk_s_ok, done};
 }
 
 // Guest to disk, one backend buffer at a time.
 VirtioBlock::Outcome VirtioBlock::transfer_out(const GuestMemory& ram, const Chain& chain, const Request& r) {
     u64 chunk_max = align_down(backend_.buffer_bytes(), sector_bytes);
-    if (!in_range(r.sector, r.readable) || (r.readable && chunk_max == 0)) return {status_ioerr, 0};
+    if (!in_range(r.sector, r.readable) || (r.readable && chunk_max == 0)) return {blk_s_ioerr, 0};
     for (u64 done = 0; done < r.readable;) {
         u64 n = min(chunk_max, r.readable - done);
-        if (chain.read(ram, header_bytes + done, backend_.buffer(), n) != n) return {status_ioerr, 0};
+        if (chain.read(ram, header_bytes + done, backend_.buffer(), n) != n) return {blk_s_ioerr, 0};
         block::Status s = backend_.write(r.sector + done / sector_bytes, n / sector_bytes);
         if (s != block::Status::ok) return {from_service(s), 0};
         done += n;
     }
-    return {status_ok, 0};
+    return {blk_s_ok, 0};
 }
 
-// The partition's name, NUL-padded to id_bytes (unterminated when it fills them).
+// The partition's name, NUL-padded to blk_id_bytes (unterminated when it fills them).
 VirtioBlock::Outcome VirtioBlock::identify(const GuestMemory& ram, const Chain& chain, const Request& r) {
-    char id[id_bytes] = {};
+    char id[blk_id_bytes] = {};
     const char* name = backend_.name();
-    for (u32 i = 0; i < id_bytes && name[i]; ++i) id[i] = name[i];
-    u64 n = min(u64(id_bytes), r.writable);
-    return {status_ok, chain.write(ram, 0, id, n)};
+    for (u32 i = 0; i < blk_id_bytes && name[i]; ++i) id[i] = name[i];
+    u64 n = min(u64(blk_id_bytes), r.writable);
+    return {blk_s_ok, chain.write(ram, 0, id, n)};
 }
 
 } // namespace isok::vmm

@@ -52,9 +52,9 @@ u32 VirtioMmio::read_register(u64 offset) {
     Virtqueue* q = queue(queue_sel_);
     switch (offset) {
     case reg_magic: return magic;
-    case reg_version: return version;
+    case reg_version: return version_modern;
     case reg_device_id: return device_.device_id();
-    case reg_vendor_id: return vendor;
+    case reg_vendor_id: return vendor_id;
     case reg_device_features: return device_features_sel_ < 2 ? u32(offered() >> (32 * device_features_sel_)) : 0;
     case reg_queue_num_max: return q ? queue_size_max : 0; // 0: no such queue
     case reg_queue_ready: return q && q->ready;

@@ -10,12 +10,13 @@ namespace {
 // not offered (STATUS, MQ, MTU, ...).
 constexpr u64 config_size = 6;
 
-// virtio_net_hdr (5.1.6): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset,
-// num_buffers. Without offloads everything is zero; without MRG_RXBUF the device still
-// sets num_buffers to 1 (5.1.6.4.1).
+using virtio::net_header_bytes;
+
+// Without offloads everything in virtio_net_hdr is zero; without MRG_RXBUF the device
+// still sets num_buffers to 1 (5.1.6.4.1).
 struct ReceiveHeader {
-    u8 bytes[VirtioNet::header_bytes] = {};
-    ReceiveHeader() { bytes[10] = 1; }
+    u8 bytes[net_header_bytes] = {};
+    ReceiveHeader() { bytes[virtio::net_header_num_buffers] = 1; }
 };
 
 } // namespace
@@ -34,9 +35,16 @@ void VirtioNet::reset() {
 }
 
 Status<QueueError> VirtioNet::notify(VirtioMmio& transport, u32 q) {
-    if (q == transmitq) return transmit(transport);
     if (q == receiveq) return deliver(transport);
-    return {};
+    if (q != transmitq) return {};
+    const GuestMemory& ram = transport.ram();
+    return transport.answer_chains(transmitq, [&](const Chain& chain, QueueError broken) -> u32 {
+        if (broken != QueueError{})
+            ++stats_.bad_transmit;
+        else
+            transmit_chain(ram, chain);
+        return 0; // transmit buffers are only read (2.6.8)
+    });
 }
 
 void VirtioNet::frames_arrived(VirtioMmio& transport) {
@@ -46,13 +54,13 @@ void VirtioNet::frames_arrived(VirtioMmio& transport) {
 // Header and frame in the device-readable part, nothing device-writable.
 void VirtioNet::transmit_chain(const GuestMemory& ram, const Chain& chain) {
     u64 total = chain.readable_bytes();
-    if (chain.writable_bytes() != 0 || total < header_bytes + ethernet::min_frame ||
-        total > header_bytes + ethernet::max_frame) {
+    if (chain.writable_bytes() != 0 || total < net_header_bytes + ethernet::min_frame ||
+        total > net_header_bytes + ethernet::max_frame) {
         ++stats_.bad_transmit;
         return;
     }
-    u32 length = u32(total - header_bytes);
-    if (chain.read(ram, header_bytes, outgoing_, length) != length) { // RAM checked when taken: cannot happen
+    u32 length = u32(total - net_header_bytes);
+    if (chain.read(ram, net_header_bytes, outgoing_, length) != length) { // RAM checked when taken: cannot happen
         ++stats_.bad_transmit;
         return;
     }
@@ -60,28 +68,6 @@ void VirtioNet::transmit_chain(const GuestMemory& ram, const Chain& chain) {
         ++stats_.transmitted;
     else
         ++stats_.backend_dropped;
-}
-
-Status<QueueError> VirtioNet::transmit(VirtioMmio& transport) {
-    Virtqueue& queue = *transport.queue(transmitq);
-    const GuestMemory& ram = transport.ram();
-    bool used = false;
-    Chain chain;
-    // At most one queue's worth per notification (see VirtioConsole::transmit).
-    for (u32 n = 0; n < queue.size; ++n) {
-        auto taken = queue.take(ram, chain);
-        if (!taken) return fail(taken.error());
-        if (!taken->got) break;
-        if (taken->broken != QueueError{})
-            ++stats_.bad_transmit;
-        else
-            transmit_chain(ram, chain);
-        // Transmit buffers are only read: the used length is 0 (2.6.8).
-        if (auto s = queue.push(ram, chain.head, 0); !s) return s;
-        used = true;
-    }
-    if (used) transport.used_buffers(transmitq);
-    return {};
 }
 
 // The backend's next frame into pending_. A backend reports a bad frame in its ring as
@@ -99,11 +85,11 @@ bool VirtioNet::fetch() {
 
 // Writes the pending frame behind a header; false when the chain cannot hold it.
 bool VirtioNet::deliver_into(const GuestMemory& ram, const Chain& chain) {
-    u64 needed = header_bytes + u64(pending_length_);
+    u64 needed = net_header_bytes + u64(pending_length_);
     if (chain.readable_bytes() != 0 || chain.writable_bytes() < needed) return false;
     ReceiveHeader header;
-    return chain.write(ram, 0, header.bytes, header_bytes) == header_bytes &&
-           chain.write(ram, header_bytes, pending_, pending_length_) == pending_length_;
+    return chain.write(ram, 0, header.bytes, net_header_bytes) == net_header_bytes &&
+           chain.write(ram, net_header_bytes, pending_, pending_length_) == pending_length_;
 }
 
 Status<QueueError> VirtioNet::deliver(VirtioMmio& transport) {
@@ -122,7 +108,7 @@ Status<QueueError> VirtioNet::deliver(VirtioMmio& transport) {
         if (!taken->got) break;
         u32 written = 0;
         if (taken->broken == QueueError{} && deliver_into(ram, chain)) {
-            written = header_bytes + pending_length_;
+            written = net_header_bytes + pending_length_;
             pending_length_ = 0;
             ++stats_.received;
         } else {

@@ -1,27 +1,10 @@
-// Split virtqueue, device side (virtio 1.1, 2.6). Ring layout, all little-endian:
-//   descriptor table  16 bytes each: addr u64, len u32, flags u16, next u16
-//   available ring    flags u16, idx u16, ring[size] u16, used_event u16
-//   used ring         flags u16, idx u16, ring[size] {id u32, len u32}, avail_event u16
+// Split virtqueue, device side (virtio 1.1, 2.6); the ring layout is isok/virtio/ring.hpp.
 #include <vmm/virtqueue.hpp>
 
 namespace isok::vmm {
 namespace {
 
-constexpr u16 desc_f_next = 1;
-constexpr u16 desc_f_write = 2;
-constexpr u16 desc_f_indirect = 4;
-constexpr u16 avail_f_no_interrupt = 1;
-
-struct Descriptor {
-    u64 address;
-    u32 length;
-    u16 flags;
-    u16 next;
-};
-static_assert(sizeof(Descriptor) == 16);
-
-u64 avail_bytes(u32 size) { return 6 + 2 * u64(size); }
-u64 used_bytes(u32 size) { return 6 + 8 * u64(size); }
+using namespace virtio;
 
 // Indices are shared with a guest running on other harts: read them with acquire (the
 // ring entries they cover are read after), publish them with release.
@@ -92,8 +75,9 @@ void Virtqueue::reset() { *this = Virtqueue(); }
 Status<QueueError> Virtqueue::check_layout(const GuestMemory& ram) const {
     if (size == 0 || size > max_size || !is_power_of_two(size)) return fail(QueueError::bad_layout);
     // Alignments from virtio 1.1, 2.6 ("Virtqueue Part Alignment").
-    if (!is_aligned(desc, 16) || !is_aligned(driver, 2) || !is_aligned(device, 4)) return fail(QueueError::bad_layout);
-    if (!ram.contains(desc, 16 * u64(size)) || !ram.contains(driver, avail_bytes(size)) ||
+    if (!is_aligned(desc, desc_align) || !is_aligned(driver, avail_align) || !is_aligned(device, used_align))
+        return fail(QueueError::bad_layout);
+    if (!ram.contains(desc, desc_table_bytes(size)) || !ram.contains(driver, avail_bytes(size)) ||
         !ram.contains(device, used_bytes(size)))
         return fail(QueueError::bad_layout);
     return {};
@@ -112,7 +96,7 @@ Status<QueueError> Virtqueue::read_chain(const GuestMemory& ram, u16 head, Chain
         word |= bit;
         if (chain.count == Chain::max_segments) return fail(QueueError::too_long);
         Descriptor d;
-        if (!ram.read(desc + 16 * u64(index), &d, sizeof d)) return fail(QueueError::unreadable);
+        if (!ram.read(desc + desc_entry(index), &d, sizeof d)) return fail(QueueError::unreadable);
         if (d.flags & desc_f_indirect) return fail(QueueError::indirect);
         bool writable = d.flags & desc_f_write;
         // Spec 2.6.4.2: device-writable descriptors come after every device-readable one.
@@ -128,11 +112,11 @@ Status<QueueError> Virtqueue::read_chain(const GuestMemory& ram, u16 head, Chain
 Result<bool, QueueError> Virtqueue::next_head(const GuestMemory& ram, u16& head) const {
     if (!ready) return false;
     u16 avail_idx;
-    if (!load_index(ram, driver + 2, avail_idx)) return fail(QueueError::unreadable);
+    if (!load_index(ram, driver + ring_index, avail_idx)) return fail(QueueError::unreadable);
     u16 waiting = u16(avail_idx - last_avail_);
     if (waiting == 0) return false;
     if (waiting > size) return fail(QueueError::bad_avail_index);
-    if (!ram.load(driver + 4 + 2 * u64(last_avail_ % size), head)) return fail(QueueError::unreadable);
+    if (!ram.load(driver + avail_entry(last_avail_ % size), head)) return fail(QueueError::unreadable);
     return true;
 }
 
@@ -165,14 +149,16 @@ Result<Virtqueue::Taken, QueueError> Virtqueue::take(const GuestMemory& ram, Cha
 bool Virtqueue::has_available(const GuestMemory& ram) const {
     if (!ready) return false;
     u16 avail_idx;
-    return !load_index(ram, driver + 2, avail_idx) || avail_idx != last_avail_;
+    return !load_index(ram, driver + ring_index, avail_idx) || avail_idx != last_avail_;
 }
 
 Status<QueueError> Virtqueue::push(const GuestMemory& ram, u16 head, u32 written) {
     if (!ready || head >= size) return fail(QueueError::bad_index);
-    u64 element = device + 4 + 8 * u64(used_idx_ % size);
-    if (!ram.store<u32>(element, head) || !ram.store<u32>(element + 4, written)) return fail(QueueError::unreadable);
-    u8* idx = ram.at(device + 2, 2);
+    u64 element = device + used_entry(used_idx_ % size);
+    if (!ram.store<u32>(element + __builtin_offsetof(UsedElement, id), head) ||
+        !ram.store<u32>(element + __builtin_offsetof(UsedElement, length), written))
+        return fail(QueueError::unreadable);
+    u8* idx = ram.at(device + ring_index, 2);
     if (!idx) return fail(QueueError::unreadable);
     ++used_idx_;
     // The element must be visible before the index that hands it to the driver.
@@ -185,7 +171,7 @@ bool Virtqueue::wants_interrupt(const GuestMemory& ram) const {
     // a driver that just cleared NO_INTERRUPT could miss its wake-up.
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     u16 flags = 0;
-    if (!ram.load(driver, flags)) return true;
+    if (!ram.load(driver + ring_flags, flags)) return true;
     return !(flags & avail_f_no_interrupt);
 }
 

@@ -2,6 +2,8 @@
 // indices (loads, stores, multiplies, shifts, a data-dependent branch), then a fold.
 #include <isok/workload.hpp>
 
+#include <isok/random.hpp>
+
 namespace isok::workload {
 namespace {
 
@@ -9,23 +11,16 @@ constexpr u32 table_size = 256;
 
 constexpr u64 rotate_left(u64 v, u32 s) { return v << (s & 63) | v >> ((64 - s) & 63); }
 
-constexpr u64 xorshift(u64 x) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-}
-
 } // namespace
 
 u64 run(u32 rounds) {
     u64 table[table_size];
     u64 x = 0x9e3779b97f4a7c15;
-    for (u32 i = 0; i < table_size; ++i) table[i] = x = xorshift(x);
+    for (u32 i = 0; i < table_size; ++i) table[i] = x = xorshift64(x);
 
     u64 acc = 0;
     for (u32 r = 0; r < rounds; ++r) {
-        x = xorshift(x);
+        x = xorshift64(x);
         u32 k = u32(x >> 56);
         u64 t = rotate_left(table[k] ^ x, r) * 0xff51afd7ed558ccd + r;
         table[k] = t;

@@ -145,13 +145,18 @@ void buffer_put(void* ctx, char c) {
 }
 } // namespace
 
-usize format_to(char* buf, usize size, const char* fmt, ...) {
+usize vformat_to(char* buf, usize size, const char* fmt, __builtin_va_list args) {
     BufferSink sink{buf, size, 0};
+    usize n = vformat(buffer_put, &sink, fmt, args);
+    if (size) buf[min(sink.pos, size - 1)] = 0;
+    return n;
+}
+
+usize format_to(char* buf, usize size, const char* fmt, ...) {
     __builtin_va_list args;
     __builtin_va_start(args, fmt);
-    usize n = vformat(buffer_put, &sink, fmt, args);
+    usize n = vformat_to(buf, size, fmt, args);
     __builtin_va_end(args);
-    if (size) buf[min(sink.pos, size - 1)] = 0;
     return n;
 }
 

@@ -23,18 +23,6 @@ u32 bit(Status s) { return u32(1) << u32(s); }
 
 } // namespace
 
-const char* status_name(Status s) {
-    switch (s) {
-    case Status::ok: return "ok";
-    case Status::out_of_range: return "out_of_range";
-    case Status::bad_buffer: return "bad_buffer";
-    case Status::io_error: return "io_error";
-    case Status::unsupported: return "unsupported";
-    case Status::no_partition: return "no_partition";
-    }
-    return "unknown status";
-}
-
 Reply BlockService::handle(const Request& r) {
     Partition* p = partitions_.find(r.badge);
     if (!p) {
@@ -106,7 +94,7 @@ void BlockService::report_refusal(Partition& p, Status s, const Request& r) {
     if (p.reported & bit(s)) return;
     p.reported |= bit(s);
     log_.line("blockd: refused %s for partition %s: %s sectors %lu+%lu offset %lu (further ones not reported)",
-              status_name(s), p.name, op_name(r.label), r.first, r.count, r.offset);
+              block::status_name(s), p.name, op_name(r.label), r.first, r.count, r.offset);
 }
 
 } // namespace isok::blockd

@@ -1,24 +1,12 @@
-// Split virtqueue, driver side. Ring layout, all little-endian:
-//   descriptor table  16 bytes each: addr u64, len u32, flags u16, next u16
-//   available ring    flags u16, idx u16, ring[size] u16, used_event u16
-//   used ring         flags u16, idx u16, ring[size] {id u32, len u32}, avail_event u16
-// The device runs concurrently: indices it reads are published with release after the
-// entries they cover, and the used index is read with acquire before its entries.
+// Split virtqueue, driver side; the ring layout is isok/virtio/ring.hpp. The device runs
+// concurrently: indices it reads are published with release after the entries they
+// cover, and the used index is read with acquire before its entries.
 #include <blockd/split_queue.hpp>
 
 namespace isok::blockd {
 namespace {
 
-constexpr u16 desc_f_next = 1;
-constexpr u16 desc_f_write = 2;
-
-struct Descriptor {
-    u64 address;
-    u32 length;
-    u16 flags;
-    u16 next;
-};
-static_assert(sizeof(Descriptor) == 16);
+using namespace virtio;
 
 template <class T> T load_shared(const u8* p) {
     return __atomic_load_n(reinterpret_cast<const T*>(p), __ATOMIC_RELAXED);
@@ -41,7 +29,7 @@ const char* describe(QueueError e) {
 
 Status<QueueError> SplitQueue::init(DmaArea area, u16 size) {
     if (size == 0 || size > max_size || !is_power_of_two(size)) return fail(QueueError::bad_size);
-    if (!area.virt || area.bytes < ring_bytes(size) || !is_aligned(area.physical, 16)) return fail(QueueError::too_small);
+    if (!area.virt || area.bytes < ring_bytes(size) || !is_aligned(area.physical, desc_align)) return fail(QueueError::too_small);
     *this = SplitQueue();
     area_ = area;
     size_ = size;
@@ -53,11 +41,11 @@ Status<QueueError> SplitQueue::init(DmaArea area, u16 size) {
 void SplitQueue::write_descriptor(u16 index, const QueueBuffer& b, bool has_next, u16 next) {
     Descriptor d{b.physical, b.length, u16((has_next ? desc_f_next : 0) | (b.device_writes ? desc_f_write : 0)),
                  has_next ? next : u16(0)};
-    u8* p = at(16 * u64(index));
-    store_shared<u64>(p, d.address);
-    store_shared<u32>(p + 8, d.length);
-    store_shared<u16>(p + 12, d.flags);
-    store_shared<u16>(p + 14, d.next);
+    u8* p = at(desc_entry(index));
+    store_shared<u64>(p + __builtin_offsetof(Descriptor, address), d.address);
+    store_shared<u32>(p + __builtin_offsetof(Descriptor, length), d.length);
+    store_shared<u16>(p + __builtin_offsetof(Descriptor, flags), d.flags);
+    store_shared<u16>(p + __builtin_offsetof(Descriptor, next), d.next);
 }
 
 Result<u16, QueueError> SplitQueue::submit(const QueueBuffer* buffers, usize count) {
@@ -73,22 +61,22 @@ Result<u16, QueueError> SplitQueue::submit(const QueueBuffer* buffers, usize cou
     free_ &= u16(~mask);
     chain_of_[head] = mask;
     ++in_flight_;
-    store_shared<u16>(at(avail_offset(size_) + 4 + 2 * u64(avail_idx_ % size_)), head);
+    store_shared<u16>(at(avail_offset(size_) + avail_entry(avail_idx_ % size_)), head);
     ++avail_idx_;
     // The descriptors and the ring entry must be visible before the index that hands
     // them to the device.
-    __atomic_store_n(reinterpret_cast<u16*>(at(avail_offset(size_) + 2)), avail_idx_, __ATOMIC_RELEASE);
+    __atomic_store_n(reinterpret_cast<u16*>(at(avail_offset(size_) + ring_index)), avail_idx_, __ATOMIC_RELEASE);
     return head;
 }
 
 Result<bool, QueueError> SplitQueue::take_used(UsedChain& out) {
-    u16 used_idx = __atomic_load_n(reinterpret_cast<const u16*>(at(used_offset(size_) + 2)), __ATOMIC_ACQUIRE);
+    u16 used_idx = __atomic_load_n(reinterpret_cast<const u16*>(at(used_offset(size_) + ring_index)), __ATOMIC_ACQUIRE);
     u16 ready = u16(used_idx - last_used_);
     if (ready == 0) return false;
     if (ready > in_flight_) return fail(QueueError::bad_used_index);
-    const u8* element = at(used_offset(size_) + 4 + 8 * u64(last_used_ % size_));
-    u32 id = load_shared<u32>(element);
-    u32 written = load_shared<u32>(element + 4);
+    const u8* element = at(used_offset(size_) + used_entry(last_used_ % size_));
+    u32 id = load_shared<u32>(element + __builtin_offsetof(UsedElement, id));
+    u32 written = load_shared<u32>(element + __builtin_offsetof(UsedElement, length));
     if (id >= size_ || chain_of_[id] == 0) return fail(QueueError::bad_used_id);
     free_ |= chain_of_[id];
     chain_of_[id] = 0;

@@ -92,7 +92,7 @@ Status<SetupError> VirtioBlkDriver::negotiate() {
     }
     if (!(offered & f_version_1)) return fail(SetupError::no_version_1);
     // Read-only is only information; everything else offered is left alone.
-    features_ = offered & (f_version_1 | f_blk_flush | f_blk_ro);
+    features_ = offered & (f_version_1 | blk_f_flush | blk_f_ro);
     for (u32 sel = 0; sel < 2; ++sel) {
         regs_.write(reg_driver_features_sel, sel);
         regs_.write(reg_driver_features, u32(features_ >> (32 * sel)));
@@ -126,8 +126,8 @@ u64 VirtioBlkDriver::read_capacity() {
     u64 value = 0;
     for (u32 i = 0; i < config_retries; ++i) {
         u32 before = regs_.read(reg_config_generation);
-        u32 low = regs_.read(reg_config + config_capacity);
-        u32 high = regs_.read(reg_config + config_capacity + 4);
+        u32 low = regs_.read(reg_config + blk_config_capacity);
+        u32 high = regs_.read(reg_config + blk_config_capacity + 4);
         value = u64(high) << 32 | low;
         if (regs_.read(reg_config_generation) == before) break;
     }

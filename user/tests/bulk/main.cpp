@@ -5,6 +5,7 @@
 // the server answers "done" with its CRC and word count; the client compares them
 // with its own, and both print them.
 #include <isok/crc32.hpp>
+#include <isok/random.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
@@ -19,16 +20,6 @@ constexpr u64 data = 1; // the message words; the answer echoes them
 constexpr u64 done = 2; // answer: word 0 the server's CRC, word 1 its word count
 
 u64 length_of(u64 i) { return i % abi::max_message_words + 1; } // 1..256, four times over
-
-struct Xorshift {
-    u64 state;
-    u64 next() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    }
-};
 
 void add_words(Crc32& crc, const rt::Message& m) {
     for (u64 i = 0; i < m.length(); ++i) {

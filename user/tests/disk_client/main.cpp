@@ -10,6 +10,7 @@
 #include <isok/block.hpp>
 #include <isok/crc32.hpp>
 #include <isok/links.hpp>
+#include <isok/random.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
@@ -51,17 +52,7 @@ Options options(const startup::Info& info) {
     return {arg_value(args, "seed", 1), arg_value(args, "verify", 0) != 0};
 }
 
-const char* status_name(u64 s) {
-    switch (Status(s)) {
-    case Status::ok: return "ok";
-    case Status::out_of_range: return "out_of_range";
-    case Status::bad_buffer: return "bad_buffer";
-    case Status::io_error: return "io_error";
-    case Status::unsupported: return "unsupported";
-    case Status::no_partition: return "no_partition";
-    }
-    return "unknown";
-}
+const char* status_name(u64 s) { return block::status_name(Status(s)); }
 
 class Disk {
 public:
@@ -100,14 +91,9 @@ void failed(const char* what, u64 got) {
 }
 
 void fill_pattern(u8* to, u64 seed) {
-    u64 state = seed * 0x9e3779b97f4a7c15ull + 1; // never 0, which xorshift would keep
+    Xorshift random{seed * 0x9e3779b97f4a7c15ull + 1}; // never 0, which xorshift would keep
     auto* words = reinterpret_cast<u64*>(to);
-    for (u64 i = 0; i < test_bytes / 8; ++i) {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        words[i] = state;
-    }
+    for (u64 i = 0; i < test_bytes / 8; ++i) words[i] = random.next();
 }
 
 bool check_info(Disk& disk) {

@@ -9,6 +9,7 @@
 #include <isok/links.hpp>
 #include <isok/net/ethernet.hpp>
 #include <isok/net/mac_addr.hpp>
+#include <isok/random.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
@@ -22,16 +23,6 @@ namespace {
 constexpr u64 default_count = 200000;
 constexpr u16 experimental_type = 0x88b5; // IEEE 802 local experimental: no member serves it
 constexpr u32 repair_after = 256;         // full-ring yields before the flooder repairs its ring
-
-struct Xorshift {
-    u64 state;
-    u64 next() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    }
-};
 
 // A random locally administered unicast MAC: nobody on the switch is bound to it.
 net::MacAddr random_mac(Xorshift& r) {

@@ -28,6 +28,7 @@
 // only with other slots or operations. The fuzzer keeps a shadow of its capability space
 // (what it created, copied and deleted) to know which slots are which, and every 1024
 // calls destroys what it made, which refunds its budget.
+#include <isok/random.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
@@ -49,18 +50,6 @@ constexpr u64 never_mapped = 0x38000000;      // no map into its own domain land
 constexpr u64 never_mapped_pages = 16;
 constexpr u64 kernel_address = 0xffffffc000000000;
 constexpr u64 stats_label = 0x57a7;
-
-struct Xorshift {
-    u64 state;
-    u64 next() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    }
-    u64 below(u64 n) { return next() % n; }
-    bool one_in(u64 n) { return below(n) == 0; }
-};
 
 // What the fuzzer knows about each of its slots.
 // own_thread: a thread in its own domain, never started; other: a type it does not know.

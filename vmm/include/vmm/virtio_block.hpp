@@ -3,6 +3,7 @@
 // partition of a disk served by a block service).
 #pragma once
 #include <isok/types.hpp>
+#include <isok/virtio/block.hpp>
 #include <vmm/block_backend.hpp>
 #include <vmm/virtio_mmio.hpp>
 
@@ -17,23 +18,14 @@ struct BlockStats {
 
 class VirtioBlock final : public VirtioDevice {
 public:
-    static constexpr u32 device_id_block = 2;
     static constexpr u32 requestq = 0;
-    static constexpr u64 f_seg_max = u64(1) << 2;
-    static constexpr u64 f_blk_size = u64(1) << 6;
-    static constexpr u64 f_flush = u64(1) << 9;
     // A request is a header, data segments and a status: data gets what a chain leaves.
     static constexpr u32 seg_max = Chain::max_segments - 2;
-    static constexpr u32 id_bytes = 20; // VIRTIO_BLK_ID_BYTES
-
-    // Request types and status values (5.2.6).
-    enum Type : u32 { type_in = 0, type_out = 1, type_flush = 4, type_get_id = 8 };
-    enum Answer : u8 { status_ok = 0, status_ioerr = 1, status_unsupp = 2 };
 
     explicit VirtioBlock(BlockBackend& backend) : backend_(backend) {}
 
-    u32 device_id() const override { return device_id_block; }
-    u64 features() const override { return f_seg_max | f_blk_size | f_flush; }
+    u32 device_id() const override { return virtio::device_block; }
+    u64 features() const override { return virtio::blk_f_seg_max | virtio::blk_f_blk_size | virtio::blk_f_flush; }
     u32 queue_count() const override { return 1; }
     bool config_read(u64 offset, u32 width, u64& value) override;
     Status<QueueError> notify(VirtioMmio& transport, u32 q) override;
@@ -44,12 +36,11 @@ public:
 private:
     // One request's answer: its status and the bytes written into the chain before it.
     struct Outcome {
-        Answer status;
+        u8 status; // virtio::blk_s_*
         u64 data_written;
     };
     struct Request;
 
-    Status<QueueError> serve(VirtioMmio& transport);
     u32 answer(const GuestMemory& ram, const Chain& chain);
     Outcome execute(const GuestMemory& ram, const Chain& chain, const Request& r);
     Outcome transfer_in(const GuestMemory& ram, const Chain& chain, const Request& r);

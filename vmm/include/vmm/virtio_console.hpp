@@ -10,13 +10,12 @@ namespace isok::vmm {
 
 class VirtioConsole final : public VirtioDevice {
 public:
-    static constexpr u32 device_id_console = 3;
     static constexpr u32 receiveq = 0, transmitq = 1;
     static constexpr usize input_bytes = 256;
 
     explicit VirtioConsole(GuestConsole& console) : console_(console) {}
 
-    u32 device_id() const override { return device_id_console; }
+    u32 device_id() const override { return virtio::device_console; }
     u64 features() const override { return 0; }
     u32 queue_count() const override { return 2; }
     bool config_read(u64 offset, u32 width, u64& value) override;

@@ -3,6 +3,8 @@
 // sets up its queues. The device behind it implements VirtioDevice.
 #pragma once
 #include <isok/types.hpp>
+#include <isok/virtio/device.hpp>
+#include <isok/virtio/mmio.hpp>
 #include <vmm/bus.hpp>
 #include <vmm/virtqueue.hpp>
 #include <vmm/vplic.hpp>
@@ -27,51 +29,11 @@ protected:
     ~VirtioDevice() = default;
 };
 
-namespace virtio {
-inline constexpr u32 magic = 0x74726976; // "virt"
-inline constexpr u32 version = 2;
-inline constexpr u32 vendor = 0x4b4f5349; // "ISOK"
-inline constexpr u64 f_version_1 = u64(1) << 32;
-
-// Device status bits (2.1).
-inline constexpr u32 status_acknowledge = 1, status_driver = 2, status_driver_ok = 4, status_features_ok = 8,
-                     status_needs_reset = 64, status_failed = 128;
-// InterruptStatus bits (4.2.2).
-inline constexpr u32 interrupt_used = 1, interrupt_config = 2;
-
-// Register offsets (4.2.2, table "MMIO Device Register Layout").
-enum Reg : u64 {
-    reg_magic = 0x000,
-    reg_version = 0x004,
-    reg_device_id = 0x008,
-    reg_vendor_id = 0x00c,
-    reg_device_features = 0x010,
-    reg_device_features_sel = 0x014,
-    reg_driver_features = 0x020,
-    reg_driver_features_sel = 0x024,
-    reg_queue_sel = 0x030,
-    reg_queue_num_max = 0x034,
-    reg_queue_num = 0x038,
-    reg_queue_ready = 0x044,
-    reg_queue_notify = 0x050,
-    reg_interrupt_status = 0x060,
-    reg_interrupt_ack = 0x064,
-    reg_status = 0x070,
-    reg_queue_desc_low = 0x080,
-    reg_queue_desc_high = 0x084,
-    reg_queue_driver_low = 0x090,
-    reg_queue_driver_high = 0x094,
-    reg_queue_device_low = 0x0a0,
-    reg_queue_device_high = 0x0a4,
-    reg_config_generation = 0x0fc,
-    reg_config = 0x100,
-};
-} // namespace virtio
-
 class VirtioMmio final : public MmioDevice {
 public:
     static constexpr u32 max_queues = 2;
     static constexpr u32 queue_size_max = 64;
+    static constexpr u32 vendor_id = 0x4b4f5349; // "ISOK"
 
     VirtioMmio(VirtioDevice& device, const GuestMemory& ram, IrqLine irq) : device_(device), ram_(ram), irq_(irq) {}
 
@@ -82,6 +44,13 @@ public:
     Virtqueue* queue(u32 q) { return q < device_.queue_count() && q < max_queues ? &queues_[q] : nullptr; }
     const GuestMemory& ram() const { return ram_; }
     void used_buffers(u32 q);
+    // For devices that answer chain by chain: takes what the driver made available on
+    // queue q, at most one queue's worth (so a guest adding buffers from other harts cannot
+    // keep one exit going; the rest waits for the next notification), hands each chain to
+    // answer(chain, broken) -> bytes written, gives it back, and interrupts the driver
+    // once. A broken chain (Virtqueue::take) comes with only chain.head valid. Only an
+    // error of the ring itself fails.
+    template <class Answer> Status<QueueError> answer_chains(u32 q, Answer answer);
     // The device can go on (DRIVER_OK and no error since the last reset).
     bool live() const { return (status_ & virtio::status_driver_ok) && !(status_ & virtio::status_needs_reset); }
 
@@ -114,5 +83,21 @@ private:
     QueueError error_{};
     bool error_unreported_ = false;
 };
+
+template <class Answer> Status<QueueError> VirtioMmio::answer_chains(u32 q, Answer answer) {
+    Virtqueue& queue = *this->queue(q);
+    bool used = false;
+    Chain chain;
+    for (u32 n = 0; n < queue.size; ++n) {
+        auto taken = queue.take(ram_, chain);
+        if (!taken) return fail(taken.error());
+        if (!taken->got) break;
+        u32 written = answer(static_cast<const Chain&>(chain), taken->broken);
+        if (auto s = queue.push(ram_, chain.head, written); !s) return s;
+        used = true;
+    }
+    if (used) used_buffers(q);
+    return {};
+}
 
 } // namespace isok::vmm

@@ -4,6 +4,7 @@
 // frame. Frames go to and come from a NetBackend (a switch port).
 #pragma once
 #include <isok/types.hpp>
+#include <isok/virtio/net.hpp>
 #include <vmm/net_backend.hpp>
 #include <vmm/virtio_mmio.hpp>
 
@@ -20,15 +21,12 @@ struct NetStats {
 
 class VirtioNet final : public VirtioDevice {
 public:
-    static constexpr u32 device_id_net = 1;
     static constexpr u32 receiveq = 0, transmitq = 1;
-    static constexpr u64 f_mac = u64(1) << 5;
-    static constexpr u32 header_bytes = 12; // virtio_net_hdr with num_buffers (VERSION_1)
 
     explicit VirtioNet(NetBackend& backend) : backend_(backend) {}
 
-    u32 device_id() const override { return device_id_net; }
-    u64 features() const override { return f_mac; }
+    u32 device_id() const override { return virtio::device_net; }
+    u64 features() const override { return virtio::net_f_mac; }
     u32 queue_count() const override { return 2; }
     bool config_read(u64 offset, u32 width, u64& value) override;
     Status<QueueError> notify(VirtioMmio& transport, u32 q) override;
@@ -41,7 +39,6 @@ public:
     const NetStats& stats() const { return stats_; }
 
 private:
-    Status<QueueError> transmit(VirtioMmio& transport);
     Status<QueueError> deliver(VirtioMmio& transport);
     void transmit_chain(const GuestMemory& ram, const Chain& chain);
     bool deliver_into(const GuestMemory& ram, const Chain& chain);

@@ -7,6 +7,7 @@
 #pragma once
 #include <isok/result.hpp>
 #include <isok/types.hpp>
+#include <isok/virtio/ring.hpp>
 #include <vmm/guest_memory.hpp>
 
 namespace isok::vmm {

@@ -27,4 +27,17 @@ enum class Status : u64 {
     no_partition = 5, // the badge names no partition
 };
 
+// A status as the lines of services and clients name it.
+constexpr const char* status_name(Status s) {
+    switch (s) {
+    case Status::ok: return "ok";
+    case Status::out_of_range: return "out_of_range";
+    case Status::bad_buffer: return "bad_buffer";
+    case Status::io_error: return "io_error";
+    case Status::unsupported: return "unsupported";
+    case Status::no_partition: return "no_partition";
+    }
+    return "unknown status";
+}
+
 } // namespace isok::block

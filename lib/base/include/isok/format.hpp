@@ -13,5 +13,6 @@ usize format(PutChar put, void* ctx, const char* fmt, ...) __attribute__((format
 
 // Formats into buf (always NUL-terminated when size > 0); returns the untruncated length.
 usize format_to(char* buf, usize size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+usize vformat_to(char* buf, usize size, const char* fmt, __builtin_va_list args);
 
 } // namespace isok

@@ -35,8 +35,6 @@ struct Reply {
     u64 word2 = 0;
 };
 
-const char* status_name(block::Status s);
-
 class BlockService {
 public:
     BlockService(Disk& disk, PartitionTable& partitions, Log& log) : disk_(disk), partitions_(partitions), log_(log) {}

@@ -6,6 +6,7 @@
 #include <blockd/device_access.hpp>
 #include <isok/result.hpp>
 #include <isok/types.hpp>
+#include <isok/virtio/ring.hpp>
 
 namespace isok::blockd {
 
@@ -40,7 +41,7 @@ public:
 
     // Bytes the three rings of a queue of `size` take (descriptor table, then the
     // available ring, then the used ring at its 4-byte alignment).
-    static constexpr u64 ring_bytes(u16 size) { return used_offset(size) + 6 + 8 * u64(size); }
+    static constexpr u64 ring_bytes(u16 size) { return used_offset(size) + virtio::used_bytes(size); }
 
     // Lays the rings out at the start of `area` (which must be 16-byte aligned) and
     // clears them; the queue is empty afterwards.
@@ -59,8 +60,10 @@ public:
     Result<bool, QueueError> take_used(UsedChain& out);
 
 private:
-    static constexpr u64 avail_offset(u16 size) { return 16 * u64(size); }
-    static constexpr u64 used_offset(u16 size) { return align_up(avail_offset(size) + 6 + 2 * u64(size), 4); }
+    static constexpr u64 avail_offset(u16 size) { return virtio::desc_table_bytes(size); }
+    static constexpr u64 used_offset(u16 size) {
+        return align_up(avail_offset(size) + virtio::avail_bytes(size), virtio::used_align);
+    }
     u8* at(u64 offset) const { return area_.virt + offset; }
     void write_descriptor(u16 index, const QueueBuffer& b, bool has_next, u16 next);
 

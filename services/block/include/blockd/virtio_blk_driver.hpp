@@ -7,8 +7,10 @@
 #include <blockd/device_access.hpp>
 #include <blockd/disk.hpp>
 #include <blockd/split_queue.hpp>
-#include <blockd/virtio_regs.hpp>
 #include <isok/result.hpp>
+#include <isok/virtio/block.hpp>
+#include <isok/virtio/device.hpp>
+#include <isok/virtio/mmio.hpp>
 
 namespace isok::blockd {
 
@@ -47,8 +49,8 @@ public:
     Status<DiskError> write(u64 sector, u64 count) override;
     Status<DiskError> flush() override;
 
-    bool can_flush() const { return features_ & virtio::f_blk_flush; }
-    bool read_only() const { return features_ & virtio::f_blk_ro; }
+    bool can_flush() const { return features_ & virtio::blk_f_flush; }
+    bool read_only() const { return features_ & virtio::blk_f_ro; }
     // Why the driver stopped, once it is broken.
     const char* broken_reason() const { return broken_reason_; }
 
