@@ -1,4 +1,5 @@
 // The C memory primitives the compiler may call on the target, where there is no libc.
+#include "copy_words.hpp"
 #include <isok/types.hpp>
 
 using isok::u8;
@@ -6,24 +7,8 @@ using isok::usize;
 
 extern "C" {
 
-// Word at a time when both sides are 8-byte aligned: IPC copies message words this way.
-void* memcpy(void* dst, const void* src, usize n) {
-    auto* d = static_cast<u8*>(dst);
-    auto* s = static_cast<const u8*>(src);
-    if (((isok::uptr(d) | isok::uptr(s)) & 7) == 0) {
-        for (; n >= 32; n -= 32, d += 32, s += 32) {
-            auto* dw = reinterpret_cast<isok::u64*>(d);
-            auto* sw = reinterpret_cast<const isok::u64*>(s);
-            dw[0] = sw[0];
-            dw[1] = sw[1];
-            dw[2] = sw[2];
-            dw[3] = sw[3];
-        }
-        for (; n >= 8; n -= 8, d += 8, s += 8) *reinterpret_cast<isok::u64*>(d) = *reinterpret_cast<const isok::u64*>(s);
-    }
-    while (n--) *d++ = *s++;
-    return dst;
-}
+// Word at a time wherever it can (copy_words.hpp).
+void* memcpy(void* dst, const void* src, usize n) { return isok::copy_words(dst, src, n); }
 
 void* memmove(void* dst, const void* src, usize n) {
     auto* d = static_cast<u8*>(dst);

@@ -32,7 +32,8 @@ static_assert(sizeof(Header) <= header_bytes);
 
 struct Slot {
     u32 length;
-    u8 data[slot_bytes - 4];
+    u32 reserved; // keeps data 8-byte aligned, so frames are copied a word at a time
+    u8 data[slot_bytes - 8];
 };
 static_assert(sizeof(Slot) == slot_bytes);
 
