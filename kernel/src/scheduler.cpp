@@ -145,6 +145,7 @@ void exit_to_user() {
             arch::return_to_user(next->context);
         }
         running = nullptr;
+        arch::park_guest();
         // Nothing to run: wait for an interrupt to make something ready.
         arch::enable_interrupts();
         arch::wait_for_interrupt();

@@ -63,8 +63,18 @@ void load(const VcpuState& v) {
     csr_write(CSR_VSCAUSE, v.vscause);
     csr_write(CSR_VSTVAL, v.vstval);
     csr_write(CSR_VSATP, v.vsatp);
-    csr_write(CSR_HVIP, v.hvip);
+    // vstimecmp first: QEMU 7.2 keeps hvip's VSTIP in the same bit that a vstimecmp write
+    // updates, so writing it after hvip would drop an injected SBI timer interrupt.
     if (sstc_for_guests) csr_write(CSR_VSTIMECMP, v.vstimecmp);
+    csr_write(CSR_HVIP, v.hvip);
+}
+
+// Nothing of a guest may stay pending on the hart: no injected line, no enabled VS
+// interrupt, no VS timer (load() restores all three).
+void clear_guest_interrupts() {
+    csr_write(CSR_VSIE, 0);
+    if (sstc_for_guests) csr_write(CSR_VSTIMECMP, ~isok::u64{0});
+    csr_write(CSR_HVIP, 0);
 }
 
 } // namespace
@@ -105,8 +115,19 @@ void enter_host() {
 void forget_vcpu(VcpuState& vcpu) {
     if (loaded == &vcpu) {
         loaded = nullptr;
-        csr_write(CSR_HVIP, 0);
+        clear_guest_interrupts();
     }
+}
+
+// The last guest's VS state stays loaded while host threads run (it is likely to run
+// again). An idle hart must unload it: a pending VS interrupt (an injected line, a
+// vstimecmp in the past), enabled or not, may end every WFI at once (QEMU's does), and
+// the idle hart would spin through the firmware instead of sleeping.
+void park_guest() {
+    if (!loaded) return;
+    save(*loaded);
+    clear_guest_interrupts();
+    loaded = nullptr;
 }
 
 void raise_interrupts(VcpuState& v, u64 bits) {

@@ -31,6 +31,9 @@ void init_guest_context(UserContext& context, isok::u64 pc, isok::u64 a0, isok::
 // sret into VS-mode. A host thread afterwards calls enter_host().
 void enter_guest(VcpuState& vcpu, const PageTable& guest_space, isok::u64 vmid);
 void enter_host();
+// Before an idle hart waits: unloads the guest state so that the guest's pending
+// interrupts cannot wake the hart's WFI (they wait for the vCPU to run).
+void park_guest();
 // The vCPU is being destroyed: forget it if it is loaded.
 void forget_vcpu(VcpuState& vcpu);
 
