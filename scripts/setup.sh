@@ -7,10 +7,11 @@
 #   libcli11-dev                  command-line parsing for isotool
 #   libtomlplusplus-dev           TOML parsing for system manifests
 #   qemu-system-misc              qemu-system-riscv64 with OpenSBI (the reference machine)
+#   e2fsprogs                     mke2fs, debugfs, e2fsck: the disk tests' file systems
 set -euo pipefail
 
 packages=(cmake ninja-build pkg-config clang lld llvm g++ libgtest-dev libcli11-dev libtomlplusplus-dev
-          qemu-system-misc)
+          qemu-system-misc e2fsprogs)
 
 missing=()
 for p in "${packages[@]}"; do
