@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the unmodified Linux guest from Debian's linux-source-6.1: tinyconfig plus
-# isokernel.config, with init.c (static, riscv64) built in as the initramfs.
+# isokernel.config, with init/*.c (one static riscv64 program) built in as the initramfs.
 #
 #   guests/linux/build.sh [OUTPUT]
 #
 # The result is cached outside the repository in
 #   ${ISOK_CACHE:-$HOME/.cache/isokernel}/linux-<hash>/   (Image, vmlinux, System.map, config, init)
-# where <hash> covers this script, isokernel.config, init.c, the source package's
+# where <hash> covers this script, isokernel.config, every file of init/, the source package's
 # version and the compiler's, so a second run is instant. The last line printed on
 # standard output is the Image's path; with OUTPUT the Image is also copied there.
 # Progress goes to standard error; a failing build prints the end of its log.
@@ -29,7 +29,9 @@ say() { echo "linux-guest: $*" >&2; }
 
 source_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 compiler_version=$(${cross}gcc -dumpfullversion)
-hash=$( { cat "$here/build.sh" "$here/isokernel.config" "$here/init.c"
+hash=$( { cat "$here/build.sh" "$here/isokernel.config"
+          find "$here/init" -maxdepth 1 -type f -print0 | LC_ALL=C sort -z |
+              while IFS= read -r -d '' f; do echo "${f#"$here/"}"; cat "$f"; done
           echo "linux-source-6.1 $source_version"; echo "${cross}gcc $compiler_version"; } |
         sha256sum | cut -c1-16)
 dir=$cache/linux-$hash
@@ -87,8 +89,8 @@ fail() {
 }
 
 say "building init"
-${cross}gcc -static -Os -Wall -Wextra -Werror -s -o "$work/init" "$here/init.c" >>"$log" 2>&1 ||
-    fail "init.c does not build"
+${cross}gcc -static -Os -Wall -Wextra -Werror -s -o "$work/init" "$here"/init/*.c >>"$log" 2>&1 ||
+    fail "init/*.c does not build"
 
 cat >"$work/initramfs.list" <<EOF
 dir /dev 0755 0 0

@@ -7,10 +7,11 @@ option(ISOK_BUILD_LINUX "Build the Linux guest with guests/linux/build.sh" ON)
 set(ISOK_LINUX_IMAGE ${CMAKE_BINARY_DIR}/guests/linux/Image CACHE FILEPATH "The Linux guest's kernel Image")
 
 if(ISOK_BUILD_LINUX)
+    file(GLOB ISOK_LINUX_INIT_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/init/*)
     add_custom_command(OUTPUT ${ISOK_LINUX_IMAGE}
         COMMAND ${CMAKE_CURRENT_LIST_DIR}/build.sh ${ISOK_LINUX_IMAGE}
         DEPENDS ${CMAKE_CURRENT_LIST_DIR}/build.sh ${CMAKE_CURRENT_LIST_DIR}/isokernel.config
-                ${CMAKE_CURRENT_LIST_DIR}/init.c ${CMAKE_SOURCE_DIR}/scripts/setup-linux.sh
+                ${ISOK_LINUX_INIT_SOURCES} ${CMAKE_SOURCE_DIR}/scripts/setup-linux.sh
         COMMENT "Linux guest: guests/linux/build.sh (a few minutes unless cached)"
         USES_TERMINAL VERBATIM)
     add_custom_target(linux_guest DEPENDS ${ISOK_LINUX_IMAGE})

@@ -1,0 +1,32 @@
+// What the kernel command line asks init for: the isok.* keys (Linux passes dotted keys
+// to nobody else). Included through init.h.
+#pragma once
+
+enum { max_pings = 8, max_peers = 64 };
+enum disk_mode { disk_none, disk_write, disk_verify };
+
+struct config {
+    int have_ip;
+    struct in_addr ip;
+    int prefix;
+    struct in_addr ping[max_pings];
+    int ping_count;
+    int have_udp;
+    struct sockaddr_in udp;
+    int barrier;    // peers to hear "done" from; 0: no barrier
+    int linger_ms;  // how long to keep broadcasting "done" after the barrier
+    int listen;
+    int echo_port;  // 0: no UDP echo server
+    enum disk_mode disk;
+    uint64_t seed;
+    int diskbench_mib;
+    int have_udpsend;
+    struct sockaddr_in udpsend;
+    long udpsend_count;
+    int udpsend_size;
+    int udpsink_port; // 0: no sink
+    long udpsink_count;
+};
+
+// Reads the isok.* keys of /proc/cmdline; a key it does not understand is reported and ignored.
+void read_config(struct config* c);
