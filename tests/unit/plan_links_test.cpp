@@ -1,5 +1,7 @@
 // System plan, the tables of networks and disks: an exact round trip, the byte layout of
 // docs/plan-format.md, and hostile port, partition and disk records the reader must refuse.
+#include "plan_test_util.hpp"
+
 #include <gtest/gtest.h>
 #include <isok/links.hpp>
 #include <isok/plan.hpp>
@@ -12,21 +14,8 @@
 
 namespace {
 
-namespace plan = isok::plan;
-using isok::u32;
-using isok::u64;
-using isok::u8;
+using namespace plan_test;
 using plan::Error;
-
-void put32(std::vector<u8>& v, size_t o, u32 x) {
-    for (size_t i = 0; i < 4; ++i) v[o + i] = u8(x >> (8 * i));
-}
-void put64(std::vector<u8>& v, size_t o, u64 x) { put32(v, o, u32(x)), put32(v, o + 4, u32(x >> 32)); }
-u32 get32(const std::vector<u8>& v, size_t o) {
-    return u32(v[o]) | u32(v[o + 1]) << 8 | u32(v[o + 2]) << 16 | u32(v[o + 3]) << 24;
-}
-u64 get64(const std::vector<u8>& v, size_t o) { return get32(v, o) | u64(get32(v, o + 4)) << 32; }
-const char* str(const std::vector<u8>& v, size_t o) { return reinterpret_cast<const char*>(&v[o]); }
 
 // The sample: processes switch, a, b, blockd, vm1.vmm (the VMM of VM vm1). Network "lan"
 // (index 0) joins a and vm1 through switch, "dmz" (index 1) holds b. Disk "disk0" (served by
@@ -77,13 +66,7 @@ plan::Writer sample_writer() {
     return w;
 }
 
-std::vector<u8> sample() {
-    auto bytes = sample_writer().build();
-    EXPECT_TRUE(bytes.ok()) << plan::describe(bytes.error());
-    return *bytes;
-}
-
-isok::Result<plan::Plan, Error> open(const std::vector<u8>& v) { return plan::Plan::open({v.data(), v.size()}); }
+std::vector<u8> sample() { return bytes_of(sample_writer()); }
 
 TEST(PlanLinks, RoundTripGivesBackEveryValue) {
     const auto bytes = sample();
@@ -311,11 +294,7 @@ TEST(PlanLinks, WriterRefusesWhatTheReaderWould) {
 // What the root relies on after open(): every index in range, every name inside the plan
 // and terminated, every process within its Links page and its capability space.
 void walk(const plan::Plan& p, const u8* begin, const u8* end) {
-    auto inside = [&](const char* s) {
-        auto* at = reinterpret_cast<const u8*>(s);
-        ASSERT_TRUE(at >= begin && at < end);
-        ASSERT_LT(isok::str_length_bounded(s, size_t(end - at)), size_t(end - at));
-    };
+    auto inside = [&](const char* s) { expect_inside(s, begin, end); };
     for (u32 i = 0; i < p.port_count(); ++i) {
         auto port = *p.port(i);
         inside(port.network);
@@ -353,22 +332,8 @@ void walk(const plan::Plan& p, const u8* begin, const u8* end) {
 }
 
 TEST(PlanLinks, RandomByteFlipsNeverBreakThePromises) {
-    const auto original = sample();
-    std::mt19937 random(20261126);
-    int accepted = 0;
-    for (int round = 0; round < 20000; ++round) {
-        auto v = original;
-        const int flips = 1 + int(random() % 4);
-        // Aim most flips at the new tables.
-        for (int f = 0; f < flips; ++f) {
-            size_t at = random() % 4 ? port_at(0) + random() % (sample_size - port_at(0)) : random() % v.size();
-            v[at] ^= u8(1 + random() % 255);
-        }
-        auto p = open(v);
-        if (!p.ok()) continue;
-        ++accepted;
-        walk(*p, v.data(), v.data() + v.size());
-    }
+    // Aim most flips at the new tables.
+    const int accepted = flip_rounds(sample(), 20261126, 4, port_at(0), sample_size, walk);
     EXPECT_GT(accepted, 0);
     EXPECT_LT(accepted, 20000);
 }

@@ -1,5 +1,7 @@
 // System plan writer and reader: an exact round trip, the byte layout of docs/plan-format.md,
 // and hostile plans the reader must refuse without reading out of bounds.
+#include "plan_test_util.hpp"
+
 #include <gtest/gtest.h>
 #include <isok/plan.hpp>
 #include <isok/plan_writer.hpp>
@@ -11,26 +13,12 @@
 
 namespace {
 
-namespace plan = isok::plan;
-using isok::u32;
-using isok::u64;
-using isok::u8;
+using namespace plan_test;
 using plan::EndpointKind;
 using plan::Error;
 using plan::Role;
 
 constexpr u32 R = 1, W = 2, G = 8; // abi::rights read, write, grant
-
-// Raw fields at the literal offsets of docs/plan-format.md, not the library's constants,
-// so that a slip in either the document or the code shows up here.
-void put32(std::vector<u8>& v, size_t o, u32 x) {
-    for (size_t i = 0; i < 4; ++i) v[o + i] = u8(x >> (8 * i));
-}
-void put64(std::vector<u8>& v, size_t o, u64 x) { put32(v, o, u32(x)), put32(v, o + 4, u32(x >> 32)); }
-u32 get32(const std::vector<u8>& v, size_t o) {
-    return u32(v[o]) | u32(v[o + 1]) << 8 | u32(v[o + 2]) << 16 | u32(v[o + 3]) << 24;
-}
-u64 get64(const std::vector<u8>& v, size_t o) { return get32(v, o) | u64(get32(v, o + 4)) << 32; }
 
 // The sample below: 3 processes, 3 endpoints, 7 grants.
 constexpr size_t P = 3, E = 3, N = 7;
@@ -74,13 +62,7 @@ plan::Writer sample_writer() {
     return w;
 }
 
-std::vector<u8> sample() {
-    auto bytes = sample_writer().build();
-    EXPECT_TRUE(bytes.ok()) << plan::describe(bytes.error());
-    return *bytes;
-}
-
-isok::Result<plan::Plan, Error> open(const std::vector<u8>& v) { return plan::Plan::open({v.data(), v.size()}); }
+std::vector<u8> sample() { return bytes_of(sample_writer()); }
 
 Error refusal(const std::vector<u8>& v) {
     auto p = open(v);
@@ -389,11 +371,7 @@ TEST(Plan, WriterRefusesWhatTheReaderWould) {
 // Reads everything an accepted plan offers, the way the root would, and checks the promises
 // open() makes: indices in range, names inside the plan and terminated.
 void walk(const plan::Plan& p, const u8* begin, const u8* end) {
-    auto inside = [&](const char* s) {
-        auto* b = reinterpret_cast<const u8*>(s);
-        ASSERT_TRUE(b >= begin && b < end);
-        ASSERT_LT(isok::str_length_bounded(s, size_t(end - b)), size_t(end - b));
-    };
+    auto inside = [&](const char* s) { expect_inside(s, begin, end); };
     inside(p.system());
     for (u32 i = 0; i < p.process_count(); ++i) {
         auto pr = *p.process(i);

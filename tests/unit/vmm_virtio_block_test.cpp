@@ -2,7 +2,7 @@
 // backend's buffer, flush and GET_ID, and malformed requests, each answered (IOERR, or
 // handed back when it has no status byte) while the device goes on serving. Also the
 // real backend (the block-protocol client), the Links checks and the wiring into a VM.
-#include "vmm_fakes.hpp"
+#include "vmm_virtio_driver.hpp"
 
 #include <gtest/gtest.h>
 #include <isok/links.hpp>
@@ -17,25 +17,14 @@
 #include <string>
 #include <vector>
 
-using isok::u16;
-using isok::u32;
-using isok::u64;
-using isok::u8;
-using isok::vmm::IrqLine;
 using isok::vmm::VirtioBlock;
-using isok::vmm::VirtioMmio;
-using isok::vmm::VPlic;
-using vmm_test::FakeVcpus;
-using vmm_test::Lines;
-using vmm_test::Ram;
 using namespace isok::virtio;
+using namespace vmm_test;
 namespace block = isok::block;
 namespace links = isok::links;
 
 namespace {
 
-constexpr u64 base = isok::vm::guest_ram_base;
-constexpr u16 f_next = 1, f_write = 2;
 constexpr u32 irq = 3;
 constexpr u32 sector = 512;
 constexpr u64 f_seg_max = 1u << 2, f_blk_size = 1u << 6, f_flush = 1u << 9;
@@ -92,58 +81,20 @@ struct FakeDisk final : isok::vmm::BlockBackend {
     }
 };
 
-struct VmmVirtioBlock : ::testing::Test {
-    Ram ram{1 << 20};
-    isok::vmm::GuestMemory memory = ram.memory();
-    FakeVcpus vcpus;
-    VPlic plic{vcpus, 1};
+struct VmmVirtioBlock : VirtioDriverTest {
     FakeDisk disk{64};
     VirtioBlock device{disk};
     VirtioMmio mmio{device, memory, IrqLine(plic, irq)};
     u16 avail_idx = 0;
-    u32 queue_size = 16;
     u32 next_desc = 0;
 
-    void SetUp() override {
-        ASSERT_TRUE(plic.write(4 * irq, 4, 1));
-        ASSERT_TRUE(plic.write(0x2000, 4, 1u << irq));
-    }
+    VmmVirtioBlock() : VirtioDriverTest(irq) {}
+    VirtioMmio& transport() override { return mmio; }
 
-    u32 rd(u64 reg) {
-        u64 v = 0xdead;
-        EXPECT_TRUE(mmio.read(reg, 4, v));
-        return u32(v);
-    }
-    void wr(u64 reg, u32 v) { EXPECT_TRUE(mmio.write(reg, 4, v)); }
-
-    static constexpr u64 desc = base + 0x10000;
-    static constexpr u64 avail = desc + 0x1000;
-    static constexpr u64 used = desc + 0x2000;
-    static u64 buffer(u32 i) { return base + 0x40000 + 0x1000 * i; }
     static u64 header_at(u32 i) { return base + 0x20000 + 0x100 * i; }
     static u64 status_at(u32 i) { return header_at(i) + 0x80; }
 
-    bool negotiate(u64 features) {
-        wr(reg_status, 0);
-        wr(reg_status, status_acknowledge | status_driver);
-        for (u32 sel = 0; sel < 2; ++sel) {
-            wr(reg_driver_features_sel, sel);
-            wr(reg_driver_features, u32(features >> (32 * sel)));
-        }
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok);
-        return rd(reg_status) & status_features_ok;
-    }
-    void bring_up() {
-        ASSERT_TRUE(negotiate(f_version_1 | f_seg_max | f_blk_size | f_flush));
-        wr(reg_queue_sel, 0);
-        wr(reg_queue_num, queue_size);
-        wr(reg_queue_desc_low, u32(desc));
-        wr(reg_queue_driver_low, u32(avail));
-        wr(reg_queue_device_low, u32(used));
-        wr(reg_queue_ready, 1);
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok | status_driver_ok);
-        ASSERT_TRUE(mmio.live());
-    }
+    void bring_up() { bring_up_queues(f_version_1 | f_seg_max | f_blk_size | f_flush, 1); }
 
     struct Seg {
         u64 address;
@@ -156,15 +107,15 @@ struct VmmVirtioBlock : ::testing::Test {
         for (size_t i = 0; i < segs.size(); ++i) {
             u32 index = (next_desc + i) % queue_size;
             bool last = i + 1 == segs.size();
-            u64 d = desc + 16 * u64(index);
+            u64 d = desc(0) + 16 * u64(index);
             ram.put<u64>(d, segs[i].address);
             ram.put<u32>(d + 8, segs[i].length);
             ram.put<u16>(d + 12, u16((segs[i].writable ? f_write : 0) | (last ? 0 : f_next)));
             ram.put<u16>(d + 14, u16((index + 1) % queue_size));
         }
         next_desc += u32(segs.size());
-        ram.put<u16>(avail + 4 + 2 * (avail_idx % queue_size), head);
-        ram.put<u16>(avail + 2, ++avail_idx);
+        ram.put<u16>(avail(0) + 4 + 2 * (avail_idx % queue_size), head);
+        ram.put<u16>(avail(0) + 2, ++avail_idx);
         return head;
     }
     // The usual chain: header, data segments, a 1-byte status; slot i's header and status.
@@ -179,13 +130,10 @@ struct VmmVirtioBlock : ::testing::Test {
         return offer(segs);
     }
     void notify() { wr(reg_queue_notify, 0); }
-    u16 used_idx() { return ram.get<u16>(used + 2); }
-    u32 used_id(u32 i) { return ram.get<u32>(used + 4 + 8 * (i % queue_size)); }
-    u32 used_len(u32 i) { return ram.get<u32>(used + 4 + 8 * (i % queue_size) + 4); }
+    u16 used_idx() { return ram.get<u16>(used(0) + 2); }
+    u32 used_id(u32 i) { return ram.get<u32>(used(0) + 4 + 8 * (i % queue_size)); }
+    u32 used_len(u32 i) { return ram.get<u32>(used(0) + 4 + 8 * (i % queue_size) + 4); }
     u8 status(u32 i) { return ram.get<u8>(status_at(i)); }
-    void put_bytes(u64 gpa, const Bytes& b) { std::memcpy(ram.host(gpa), b.data(), b.size()); }
-    Bytes get_bytes(u64 gpa, size_t n) { return Bytes(ram.host(gpa), ram.host(gpa) + n); }
-    bool healthy() { return !(rd(reg_status) & status_needs_reset) && ram.guards_intact(); }
 
     // A good one-sector read after whatever came before: the device still serves.
     void expect_still_serving(u32 slot) {
@@ -430,17 +378,17 @@ TEST_F(VmmVirtioBlock, StatusDescriptorThatIsReadOnly) {
 TEST_F(VmmVirtioBlock, ChainThatLoops) {
     bring_up();
     ram.put<u32>(header_at(0), t_in);
-    ram.put<u64>(desc + 0, header_at(0));
-    ram.put<u32>(desc + 8, 16);
-    ram.put<u16>(desc + 12, f_next);
-    ram.put<u16>(desc + 14, 1);
-    ram.put<u64>(desc + 16, status_at(0));
-    ram.put<u32>(desc + 24, 1);
-    ram.put<u16>(desc + 28, f_write | f_next);
-    ram.put<u16>(desc + 30, 1); // itself
+    ram.put<u64>(desc(0) + 0, header_at(0));
+    ram.put<u32>(desc(0) + 8, 16);
+    ram.put<u16>(desc(0) + 12, f_next);
+    ram.put<u16>(desc(0) + 14, 1);
+    ram.put<u64>(desc(0) + 16, status_at(0));
+    ram.put<u32>(desc(0) + 24, 1);
+    ram.put<u16>(desc(0) + 28, f_write | f_next);
+    ram.put<u16>(desc(0) + 30, 1); // itself
     next_desc = 2;
-    ram.put<u16>(avail + 4, 0);
-    ram.put<u16>(avail + 2, ++avail_idx);
+    ram.put<u16>(avail(0) + 4, 0);
+    ram.put<u16>(avail(0) + 2, ++avail_idx);
     notify();
     ASSERT_EQ(used_idx(), 1u);
     EXPECT_EQ(used_len(0), 0u);
@@ -481,7 +429,7 @@ TEST_F(VmmVirtioBlock, ChainLongerThanSegMax) {
 
 TEST_F(VmmVirtioBlock, BrokenRingNeedsReset) {
     bring_up();
-    ram.put<u16>(avail + 2, 17);
+    ram.put<u16>(avail(0) + 2, 17);
     notify();
     EXPECT_TRUE(rd(reg_status) & status_needs_reset);
     isok::vmm::QueueError e{};

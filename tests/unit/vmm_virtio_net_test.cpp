@@ -2,7 +2,7 @@
 // virtio_net_hdr in front, frames kept while the guest has no receive buffers, and
 // malformed chains, each of which costs only its own frame. Also the real backend (a
 // switch port's frame rings), the Links checks and the wiring into a VM.
-#include "vmm_fakes.hpp"
+#include "vmm_virtio_driver.hpp"
 
 #include <gtest/gtest.h>
 #include <isok/frame_ring.hpp>
@@ -20,27 +20,16 @@
 #include <string>
 #include <vector>
 
-using isok::u16;
-using isok::u32;
-using isok::u64;
-using isok::u8;
 using isok::vmm::Chain;
-using isok::vmm::IrqLine;
 using isok::vmm::MacAddress;
-using isok::vmm::VirtioMmio;
 using isok::vmm::VirtioNet;
-using isok::vmm::VPlic;
-using vmm_test::FakeVcpus;
-using vmm_test::Lines;
-using vmm_test::Ram;
 using namespace isok::virtio;
+using namespace vmm_test;
 namespace frame_ring = isok::frame_ring;
 namespace links = isok::links;
 
 namespace {
 
-constexpr u64 base = isok::vm::guest_ram_base;
-constexpr u16 f_next = 1, f_write = 2;
 constexpr u32 irq = 2;
 constexpr u32 rxq = VirtioNet::receiveq, txq = VirtioNet::transmitq;
 constexpr u32 hdr = net_header_bytes;
@@ -75,79 +64,15 @@ struct FakePort final : isok::vmm::NetBackend {
     }
 };
 
-struct VmmVirtioNet : ::testing::Test {
-    Ram ram{1 << 20};
-    isok::vmm::GuestMemory memory = ram.memory();
-    FakeVcpus vcpus;
-    VPlic plic{vcpus, 1};
+struct VmmVirtioNet : VirtioQueuesTest {
     FakePort port;
     VirtioNet device{port};
     VirtioMmio mmio{device, memory, IrqLine(plic, irq)};
-    u16 avail_idx[2] = {};
-    u32 queue_size = 16;
 
-    void SetUp() override {
-        ASSERT_TRUE(plic.write(4 * irq, 4, 1));
-        ASSERT_TRUE(plic.write(0x2000, 4, 1u << irq));
-    }
+    VmmVirtioNet() : VirtioQueuesTest(irq) {}
+    VirtioMmio& transport() override { return mmio; }
 
-    u32 rd(u64 reg) {
-        u64 v = 0xdead;
-        EXPECT_TRUE(mmio.read(reg, 4, v));
-        return u32(v);
-    }
-    void wr(u64 reg, u32 v) { EXPECT_TRUE(mmio.write(reg, 4, v)); }
-
-    static u64 desc(u32 q) { return base + 0x10000 + 0x4000 * q; }
-    static u64 avail(u32 q) { return desc(q) + 0x1000; }
-    static u64 used(u32 q) { return desc(q) + 0x2000; }
-    static u64 buffer(u32 i) { return base + 0x40000 + 0x1000 * i; }
-
-    bool negotiate(u64 features) {
-        wr(reg_status, 0);
-        wr(reg_status, status_acknowledge | status_driver);
-        for (u32 sel = 0; sel < 2; ++sel) {
-            wr(reg_driver_features_sel, sel);
-            wr(reg_driver_features, u32(features >> (32 * sel)));
-        }
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok);
-        return rd(reg_status) & status_features_ok;
-    }
-    void setup_queue(u32 q) {
-        wr(reg_queue_sel, q);
-        wr(reg_queue_num, queue_size);
-        wr(reg_queue_desc_low, u32(desc(q)));
-        wr(reg_queue_desc_high, 0);
-        wr(reg_queue_driver_low, u32(avail(q)));
-        wr(reg_queue_driver_high, 0);
-        wr(reg_queue_device_low, u32(used(q)));
-        wr(reg_queue_device_high, 0);
-        wr(reg_queue_ready, 1);
-    }
-    void bring_up() {
-        ASSERT_TRUE(negotiate(f_version_1 | f_mac));
-        setup_queue(rxq);
-        setup_queue(txq);
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok | status_driver_ok);
-        ASSERT_TRUE(mmio.live());
-    }
-    void put_desc(u32 q, u32 index, u64 address, u32 length, u16 flags = 0, u16 next = 0) {
-        u64 d = desc(q) + 16 * u64(index);
-        ram.put<u64>(d, address);
-        ram.put<u32>(d + 8, length);
-        ram.put<u16>(d + 12, flags);
-        ram.put<u16>(d + 14, next);
-    }
-    void offer(u32 q, u16 head) {
-        ram.put<u16>(avail(q) + 4 + 2 * (avail_idx[q] % queue_size), head);
-        ram.put<u16>(avail(q) + 2, ++avail_idx[q]);
-    }
-    void notify(u32 q) { wr(reg_queue_notify, q); }
-    u16 used_idx(u32 q) { return ram.get<u16>(used(q) + 2); }
-    u32 used_id(u32 q, u32 i) { return ram.get<u32>(used(q) + 4 + 8 * i); }
-    u32 used_len(u32 q, u32 i) { return ram.get<u32>(used(q) + 4 + 8 * i + 4); }
-    void put_bytes(u64 gpa, const Frame& bytes) { std::memcpy(ram.host(gpa), bytes.data(), bytes.size()); }
-    Frame get_bytes(u64 gpa, size_t n) { return Frame(ram.host(gpa), ram.host(gpa) + n); }
+    void bring_up() { bring_up_queues(f_version_1 | f_mac, 2); }
 
     // A transmit chain of one descriptor at `index`: header then the frame.
     void offer_frame(u32 index, const Frame& f) {
@@ -162,7 +87,6 @@ struct VmmVirtioNet : ::testing::Test {
         put_desc(rxq, index, buffer(8 + index), length, f_write);
         offer(rxq, u16(index));
     }
-    bool healthy() { return !(rd(reg_status) & status_needs_reset) && ram.guards_intact(); }
 };
 
 } // namespace

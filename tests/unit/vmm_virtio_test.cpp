@@ -1,7 +1,7 @@
 // virtio-mmio transport and the virtio console on split virtqueues: the register
 // handshake a driver performs, buffers going both ways, and hostile rings, which must
 // end in DEVICE_NEEDS_RESET and never in a crash or a write outside guest RAM.
-#include "vmm_fakes.hpp"
+#include "vmm_virtio_driver.hpp"
 
 #include <gtest/gtest.h>
 #include <vmm/virtio_console.hpp>
@@ -10,99 +10,26 @@
 #include <random>
 #include <string>
 
-using isok::u16;
-using isok::u32;
-using isok::u64;
-using isok::u8;
 using isok::vmm::GuestConsole;
-using isok::vmm::IrqLine;
 using isok::vmm::QueueError;
 using isok::vmm::VirtioConsole;
-using isok::vmm::VirtioMmio;
-using isok::vmm::VPlic;
-using vmm_test::FakeVcpus;
-using vmm_test::Lines;
-using vmm_test::Ram;
 using namespace isok::virtio;
+using namespace vmm_test;
 
 namespace {
 
-constexpr u64 base = isok::vm::guest_ram_base;
-constexpr u16 f_next = 1, f_write = 2, f_indirect = 4;
 constexpr u32 irq = 1;
 
-struct VmmVirtio : ::testing::Test {
-    Ram ram{1 << 20};
-    isok::vmm::GuestMemory memory = ram.memory();
-    FakeVcpus vcpus;
+struct VmmVirtio : VirtioQueuesTest {
     Lines lines;
     GuestConsole console{"vm", 32, Lines::output, &lines};
-    VPlic plic{vcpus, 1};
     VirtioConsole device{console};
     VirtioMmio mmio{device, memory, IrqLine(plic, irq)};
-    u16 avail_idx[2] = {};
 
-    void SetUp() override {
-        ASSERT_TRUE(plic.write(4 * irq, 4, 1));
-        ASSERT_TRUE(plic.write(0x2000, 4, 1u << irq));
-    }
+    VmmVirtio() : VirtioQueuesTest(irq) {}
+    VirtioMmio& transport() override { return mmio; }
 
-    u32 rd(u64 reg) {
-        u64 v = 0xdead;
-        EXPECT_TRUE(mmio.read(reg, 4, v));
-        return u32(v);
-    }
-    void wr(u64 reg, u32 v) { EXPECT_TRUE(mmio.write(reg, 4, v)); }
-
-    static u64 desc(u32 q) { return base + 0x10000 + 0x4000 * q; }
-    static u64 avail(u32 q) { return desc(q) + 0x1000; }
-    static u64 used(u32 q) { return desc(q) + 0x2000; }
-    static u64 buffer(u32 i) { return base + 0x40000 + 0x1000 * i; }
-
-    bool negotiate(u64 features = f_version_1) {
-        wr(reg_status, 0);
-        wr(reg_status, status_acknowledge);
-        wr(reg_status, status_acknowledge | status_driver);
-        for (u32 sel = 0; sel < 2; ++sel) {
-            wr(reg_driver_features_sel, sel);
-            wr(reg_driver_features, u32(features >> (32 * sel)));
-        }
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok);
-        return rd(reg_status) & status_features_ok;
-    }
-    void setup_queue(u32 q, u32 size = 16) {
-        wr(reg_queue_sel, q);
-        wr(reg_queue_num, size);
-        wr(reg_queue_desc_low, u32(desc(q)));
-        wr(reg_queue_desc_high, u32(desc(q) >> 32));
-        wr(reg_queue_driver_low, u32(avail(q)));
-        wr(reg_queue_driver_high, 0);
-        wr(reg_queue_device_low, u32(used(q)));
-        wr(reg_queue_device_high, 0);
-        wr(reg_queue_ready, 1);
-    }
-    void bring_up() {
-        ASSERT_TRUE(negotiate());
-        setup_queue(VirtioConsole::receiveq);
-        setup_queue(VirtioConsole::transmitq);
-        wr(reg_status, status_acknowledge | status_driver | status_features_ok | status_driver_ok);
-        ASSERT_TRUE(mmio.live());
-    }
-    void put_desc(u32 q, u32 index, u64 address, u32 length, u16 flags = 0, u16 next = 0) {
-        u64 d = desc(q) + 16 * u64(index);
-        ram.put<u64>(d, address);
-        ram.put<u32>(d + 8, length);
-        ram.put<u16>(d + 12, flags);
-        ram.put<u16>(d + 14, next);
-    }
-    void offer(u32 q, u16 head, u32 size = 16) {
-        ram.put<u16>(avail(q) + 4 + 2 * (avail_idx[q] % size), head);
-        ram.put<u16>(avail(q) + 2, ++avail_idx[q]);
-    }
-    void notify(u32 q) { wr(reg_queue_notify, q); }
-    u16 used_idx(u32 q) { return ram.get<u16>(used(q) + 2); }
-    u32 used_id(u32 q, u32 i) { return ram.get<u32>(used(q) + 4 + 8 * i); }
-    u32 used_len(u32 q, u32 i) { return ram.get<u32>(used(q) + 4 + 8 * i + 4); }
+    void bring_up() { bring_up_queues(f_version_1, 2); }
     void text(u64 gpa, const std::string& s) { std::memcpy(ram.host(gpa), s.data(), s.size()); }
 
     // The error the device reported after a hostile transmit.
