@@ -87,6 +87,12 @@ void write_partition(std::vector<u8>& out, usize at, const PartitionSpec& p) {
     store64(out, at + partition_field::sectors, p.sectors);
 }
 
+// Adds an entry to one of the writer's tables; its index there.
+template <class T> u32 append(std::vector<T>& table, T entry) {
+    table.push_back(std::move(entry));
+    return u32(table.size() - 1);
+}
+
 void write_disk(std::vector<u8>& out, usize at, const DiskSpec& d) {
     store_name(out, at + disk_field::name, d.name);
     store32(out, at + disk_field::service, d.service);
@@ -94,35 +100,12 @@ void write_disk(std::vector<u8>& out, usize at, const DiskSpec& d) {
 
 } // namespace
 
-u32 Writer::add(ProcessSpec process) {
-    processes_.push_back(std::move(process));
-    return u32(processes_.size() - 1);
-}
-
-u32 Writer::add(EndpointSpec endpoint) {
-    endpoints_.push_back(std::move(endpoint));
-    return u32(endpoints_.size() - 1);
-}
-
-u32 Writer::add(VmSpec vm) {
-    vms_.push_back(std::move(vm));
-    return u32(vms_.size() - 1);
-}
-
-u32 Writer::add(PortSpec port) {
-    ports_.push_back(std::move(port));
-    return u32(ports_.size() - 1);
-}
-
-u32 Writer::add(PartitionSpec partition) {
-    partitions_.push_back(std::move(partition));
-    return u32(partitions_.size() - 1);
-}
-
-u32 Writer::add(DiskSpec disk) {
-    disks_.push_back(std::move(disk));
-    return u32(disks_.size() - 1);
-}
+u32 Writer::add(ProcessSpec process) { return append(processes_, std::move(process)); }
+u32 Writer::add(EndpointSpec endpoint) { return append(endpoints_, std::move(endpoint)); }
+u32 Writer::add(VmSpec vm) { return append(vms_, std::move(vm)); }
+u32 Writer::add(PortSpec port) { return append(ports_, std::move(port)); }
+u32 Writer::add(PartitionSpec partition) { return append(partitions_, std::move(partition)); }
+u32 Writer::add(DiskSpec disk) { return append(disks_, std::move(disk)); }
 
 void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
 
