@@ -212,8 +212,7 @@ Error ipc_reply_receive(Thread& server, Endpoint& ep) {
     // The common server loop (a VMM's too): answer the caller and wait for the next
     // one, who is not there yet. The caller runs next directly, ahead of its peers, as
     // if the call had not left it.
-    bool signalled = server.bound_notification && server.bound_notification->bits;
-    if (server.caller && ep.senders.empty() && !signalled) {
+    if (server.caller && ep.senders.empty() && !bound_bits_pending(server)) {
         Thread* resumed;
         if (Error e = answer_caller(server, resumed); e != Error::ok) return e;
         server.endpoint = &ep;

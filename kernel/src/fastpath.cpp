@@ -65,7 +65,7 @@ void try_ipc(Thread& t) {
     if (number == u64(abi::Syscall::reply_receive)) {
         Thread* caller = t.caller;
         if (!caller || caller->in_exception) return;
-        if (t.bound_notification && t.bound_notification->bits) return;
+        if (bound_bits_pending(t)) return;
         const Capability* cap = endpoint(t, f.a(0), abi::rights::read);
         if (!cap || !object_of(*cap).senders.empty() || !scheduler::may_run_next(*caller)) return;
         reply_receive(t, f, object_of(*cap), *caller);

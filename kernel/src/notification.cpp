@@ -43,9 +43,8 @@ void notification_signal(Notification& n, u64 badge) {
 }
 
 bool notification_take_bound(Thread& t) {
-    Notification* n = t.bound_notification;
-    if (!n || !n->bits) return false;
-    deliver_bits(t, *n);
+    if (!bound_bits_pending(t)) return false;
+    deliver_bits(t, *t.bound_notification);
     return true;
 }
 

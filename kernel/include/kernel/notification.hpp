@@ -21,6 +21,8 @@ Error notification_poll(Thread& t, Notification& n);
 void notification_cancel(Thread& t);
 // Binds n to t (nullptr: unbinds t's); busy when n is bound to another thread.
 Error notification_bind(Thread& t, Notification* n);
+// Whether the thread's bound notification has bits for its next receive.
+inline bool bound_bits_pending(const Thread& t) { return t.bound_notification && t.bound_notification->bits; }
 // For a thread about to receive: when its bound notification has bits, they become
 // the received message (abi::notification_label) and the thread need not block.
 bool notification_take_bound(Thread& t);
