@@ -92,7 +92,8 @@ bool build_process(Child& child, u32 index, const isok::bootimage::Image& image)
     // One unmapped guard page below the stack; the program must end beneath it.
     isok::elf::Image elf;
     if (!open_program(child, image, su::stack_top - p.stack - page, elf)) return false;
-    if (!create(child, ObjectType::domain, child.domain, self_domain, p.budget, p.cap_slots, "creating its domain") ||
+    if (!check(child, slots::create(ObjectType::domain, child.domain, self_domain, p.budget, p.cap_slots, p.max_priority),
+               "creating its domain") ||
         !create(child, ObjectType::thread, child.thread, child.domain, p.priority, 0, "creating its thread"))
         return false;
     if (!check(child, sys::cap_copy(child.domain, child.domain, su::self_domain_slot, rights::all), "granting its domain") ||

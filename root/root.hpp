@@ -54,7 +54,7 @@ void give(u64 slot);
 // Takes a slot and creates an object of `type` charged to `payer` in it (see abi::ObjectType
 // for the arguments); gives the slot back and leaves no_slot when that fails. A full
 // capability space fails with bad_slot.
-Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0 = 0, u64 arg1 = 0);
+Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0 = 0, u64 arg1 = 0, u64 arg2 = 0);
 // Deletes the root's capability in the slot (stale or not) and frees it; leaves no_slot.
 void release(u64& slot);
 } // namespace slots

@@ -36,10 +36,10 @@ void give(u64 slot) {
     if (slot < next) next = slot;
 }
 
-Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0, u64 arg1) {
+Error create(isok::abi::ObjectType type, u64& slot, u64 payer, u64 arg0, u64 arg1, u64 arg2) {
     slot = take();
     if (slot == no_slot) return Error::bad_slot;
-    Error e = isok::rt::sys::create(type, slot, payer, arg0, arg1);
+    Error e = isok::rt::sys::create(type, slot, payer, arg0, arg1, arg2);
     if (e != Error::ok) {
         give(slot);
         slot = no_slot;

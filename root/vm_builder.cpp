@@ -65,7 +65,7 @@ bool find_entry(const Guest& g, const isok::bootimage::Image& image, const char*
 // decide for it), and its vCPUs, each sending its exits to the VMM badged with index + 1.
 bool make_machine(Guest& g) {
     const isok::plan::Vm& v = g.plan;
-    if (!check(g, slots::create(ObjectType::vm, g.domain, self_domain, v.budget, build::domain_cap_slots),
+    if (!check(g, slots::create(ObjectType::vm, g.domain, self_domain, v.budget, build::domain_cap_slots, v.priority),
                "creating its domain") ||
         !check(g, slots::create(ObjectType::memory, g.ram, g.domain, v.memory / page), "creating guest RAM") ||
         !check(g, sys::map(g.domain, g.ram, 0, vm::guest_ram_base, v.memory / page,

@@ -1,7 +1,7 @@
 // Domains: budget accounting, the capability-space frames, the address space.
 #include <arch/kernel_space.hpp>
 #include <arch/layout.hpp>
-#include <kernel/destroy.hpp>
+#include <kernel/assert.hpp>
 #include <kernel/domain.hpp>
 
 namespace kernel {
@@ -40,9 +40,11 @@ void Domain::give_frames(isok::PhysAddr base, usize count) {
     refund(count * frame_size);
 }
 
-isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest) {
+isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest, u64 max_prio) {
+    if (max_prio > isok::abi::max_priority) return isok::fail(Error::bad_argument);
     budget_ = budget;
     guest_ = guest;
+    max_priority = isok::u8(max_prio);
     id = next_domain_id++;
     if (cap_slots == 0 || cap_slots > max_cap_slots) return isok::fail(Error::bad_argument);
     cap_frame_count_ = (cap_slots * sizeof(Capability) + frame_size - 1) / frame_size;
@@ -60,25 +62,23 @@ isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest) {
 }
 
 void Domain::teardown() {
-    // Objects paid for by this domain die with it; each release unlinks itself.
-    while (paid) destroy(*paid);
+    KERNEL_ASSERT(paid.empty() && mappings.empty());
     space.release();
     if (cap_frame_count_) give_frames(cap_frames_, cap_frame_count_);
     cap_frame_count_ = 0;
 }
 
+bool may_assign_priority(const Domain& authority, const Domain& target, u64 priority) {
+    return priority <= authority.max_priority && priority <= target.max_priority;
+}
+
 void release_object(KernelObject& object, usize size) {
     Domain* payer = object.payer;
     if (payer) {
-        for (KernelObject** p = &payer->paid; *p; p = &(*p)->next_paid) {
-            if (*p == &object) {
-                *p = object.next_paid;
-                break;
-            }
-        }
+        payer->paid.remove(object);
         payer->refund(object.charged);
     }
-    u32 generation = object.generation;
+    u64 generation = object.generation;
     object.type = ObjectType::none;
     object.payer = nullptr;
     object.generation = generation + 1;

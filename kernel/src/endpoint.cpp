@@ -99,19 +99,22 @@ void link_call(Thread& caller, Thread& callee) {
     callee.caller = &caller;
 }
 
-// A callee that receives again (or dies) without replying abandons its caller.
-void drop_caller(Thread& callee) {
+// A callee that receives again (or dies) without replying abandons its caller. A caller
+// waiting on an exception cannot go on: it is returned for the caller of this to kill
+// (never killed from here: killing it may abandon its own caller, and so on, and that
+// chain is as long as a user cares to build; kill_thread walks it in a loop).
+[[nodiscard]] Thread* drop_caller(Thread& callee) {
     Thread* c = callee.caller;
-    if (!c) return;
+    if (!c) return nullptr;
     callee.caller = nullptr;
     c->callee = nullptr;
-    if (c->in_exception) {
-        kill_thread(*c, "its exception handler did not reply");
-        return;
-    }
+    if (c->in_exception) return c;
     c->frame().a(0) = u64(Error::reply_dropped);
     scheduler::make_ready(*c);
+    return nullptr;
 }
+
+constexpr const char* abandoned = "its exception handler did not reply";
 
 Error send_or_queue(Thread& sender, Endpoint& ep, const Message& m, bool call) {
     Thread* r = ep.receivers.pop_front();
@@ -150,8 +153,9 @@ Error ipc_send_exception(Thread& faulter, const Capability& handler) {
                          true);
 }
 
-Error ipc_receive(Thread& receiver, Endpoint& ep) {
-    drop_caller(receiver);
+Error ipc_receive(Thread& receiver, Endpoint& ep, bool grant) {
+    receiver.receive_grant = grant;
+    if (Thread* orphan = drop_caller(receiver)) kill_thread(*orphan, abandoned);
     // Signals first: a stream of calls must not starve them.
     if (notification_take_bound(receiver)) return Error::ok;
     Thread* s = ep.senders.pop_front();
@@ -188,7 +192,7 @@ Error answer_caller(Thread& replier, Thread*& resumed) {
     replier.caller = nullptr;
     c->callee = nullptr;
     if (!c->in_exception) {
-        deliver(replier, *c, message_in_registers(replier, 0, true));
+        deliver(replier, *c, message_in_registers(replier, 0, replier.receive_grant));
         resumed = c;
         return Error::ok;
     }
@@ -208,13 +212,14 @@ Error answer_caller(Thread& replier, Thread*& resumed) {
 
 } // namespace
 
-Error ipc_reply_receive(Thread& server, Endpoint& ep) {
+Error ipc_reply_receive(Thread& server, Endpoint& ep, bool grant) {
     // The common server loop (a VMM's too): answer the caller and wait for the next
     // one, who is not there yet. The caller runs next directly, ahead of its peers, as
     // if the call had not left it.
     if (server.caller && ep.senders.empty() && !bound_bits_pending(server)) {
         Thread* resumed;
         if (Error e = answer_caller(server, resumed); e != Error::ok) return e;
+        server.receive_grant = grant;
         server.endpoint = &ep;
         if (resumed)
             scheduler::hand_over(server, ThreadState::blocked_receive, *resumed);
@@ -224,7 +229,7 @@ Error ipc_reply_receive(Thread& server, Endpoint& ep) {
         return blocked;
     }
     if (Error e = ipc_reply(server); e != Error::ok && e != Error::no_reply) return e;
-    return ipc_receive(server, ep);
+    return ipc_receive(server, ep, grant);
 }
 
 Error ipc_reply(Thread& replier) {
@@ -234,18 +239,19 @@ Error ipc_reply(Thread& replier) {
     return e;
 }
 
-void ipc_cancel(Thread& t) {
+Thread* ipc_cancel(Thread& t) {
     if (t.endpoint) {
         if (t.state == ThreadState::blocked_send) t.endpoint->senders.remove(t);
         if (t.state == ThreadState::blocked_receive) t.endpoint->receivers.remove(t);
         t.endpoint = nullptr;
     }
-    drop_caller(t);
+    Thread* orphan = drop_caller(t);
     if (t.callee) {
         t.callee->caller = nullptr;
         t.callee = nullptr;
     }
     t.in_exception = false;
+    return orphan;
 }
 
 void destroy_endpoint(Endpoint& ep) {

@@ -39,11 +39,12 @@ void copy_registers(arch::TrapFrame& from, arch::TrapFrame& to, u64 info, u64 ba
     scheduler::switch_now(t, ThreadState::blocked_reply, receiver);
 }
 
-[[noreturn]] void reply_receive(Thread& t, arch::TrapFrame& f, Endpoint& ep, Thread& caller) {
+[[noreturn]] void reply_receive(Thread& t, arch::TrapFrame& f, Endpoint& ep, bool grant, Thread& caller) {
     copy_registers(f, caller.frame(), f.a(R::info), 0);
     f.sepc += 4;
     t.caller = nullptr;
     caller.callee = nullptr;
+    t.receive_grant = grant;
     t.endpoint = &ep;
     ep.receivers.push_back(t);
     scheduler::switch_now(t, ThreadState::blocked_receive, caller);
@@ -68,7 +69,7 @@ void try_ipc(Thread& t) {
         if (bound_bits_pending(t)) return;
         const Capability* cap = endpoint(t, f.a(0), abi::rights::read);
         if (!cap || !object_of(*cap).senders.empty() || !scheduler::may_run_next(*caller)) return;
-        reply_receive(t, f, object_of(*cap), *caller);
+        reply_receive(t, f, object_of(*cap), cap->has(abi::rights::grant), *caller);
     }
 }
 

@@ -62,6 +62,7 @@ void print_banner(isok::u64 hart_id) {
     print("  timebase: %lu Hz\n", platform.timebase_hz);
     print("  isa: %s\n", platform.isa);
     print("  relying on: H (hypervisor), %s, Sv39\n", arch::timer::uses_sstc() ? "Sstc (stimecmp)" : "SBI TIME");
+    print("  vmid: %u bits%s\n", arch::vmid_bits(), arch::vmid_bits() ? "" : " (G-stage TLB flushed on every VM switch)");
     if (platform.has_uart) print("  uart: ns16550a at %lx irq %u\n", platform.uart.mmio.base.raw(), platform.uart.irq);
     if (platform.has_plic)
         print("  plic: at %lx, %u lines, context %u\n", platform.plic.base.raw(), platform.plic_ndev, platform.plic_context);

@@ -11,6 +11,8 @@ namespace {
 
 FrameAllocator allocator;
 arch::PageTable kernel_space;
+isok::PhysRange ram[Platform::max_memory];
+usize ram_count = 0;
 
 void* to_ptr(isok::PhysAddr pa) { return arch::phys_to_virt(pa); }
 
@@ -29,8 +31,7 @@ usize usable_ram(const Platform& p, isok::PhysRange* out) {
 } // namespace
 
 void init(const Platform& p, isok::PhysRange dtb) {
-    isok::PhysRange ram[Platform::max_memory];
-    usize ram_count = usable_ram(p, ram);
+    ram_count = usable_ram(p, ram);
 
     isok::PhysRange reserved[Platform::max_reserved + 3];
     usize n = 0;
@@ -47,5 +48,11 @@ void init(const Platform& p, isok::PhysRange dtb) {
 }
 
 FrameAllocator& frames() { return allocator; }
+
+bool is_ram(isok::PhysAddr pa) {
+    for (usize i = 0; i < ram_count; ++i)
+        if (pa >= ram[i].base && pa < ram[i].end()) return true;
+    return false;
+}
 
 } // namespace kernel::memory

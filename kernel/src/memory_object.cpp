@@ -3,6 +3,7 @@
 #include <arch/cpu.hpp>
 #include <arch/layout.hpp>
 #include <arch/vcpu.hpp>
+#include <kernel/assert.hpp>
 #include <kernel/memory_object.hpp>
 
 namespace kernel {
@@ -18,13 +19,23 @@ u64 page_permissions(u64 rights) {
     return p;
 }
 
-template <class T> void unlink(T** head, T* item, T* T::*next) {
-    for (T** p = head; *p; p = &((*p)->*next)) {
-        if (*p == item) {
-            *p = item->*next;
-            return;
-        }
-    }
+// W^X per memory object: among process domains no frame is ever writable through one
+// mapping and executable through another, so code cannot be rewritten behind its back
+// (a loader fills memory through a writable mapping, drops it, then maps it to run).
+// A VM's guest-physical mapping takes no part: the guest's own tables decide.
+bool breaks_w_xor_x(const Domain& domain, const Memory& memory, u64 rights) {
+    using isok::abi::rights::execute;
+    using isok::abi::rights::write;
+    if (domain.is_guest()) return false;
+    return ((rights & write) && memory.executable_maps) || ((rights & execute) && memory.writable_maps);
+}
+
+void count_mapping(const Mapping& m, isok::i64 delta) {
+    using isok::abi::rights::execute;
+    using isok::abi::rights::write;
+    if (m.domain->is_guest()) return;
+    if (m.rights & write) m.memory->writable_maps += u64(delta);
+    if (m.rights & execute) m.memory->executable_maps += u64(delta);
 }
 
 } // namespace
@@ -54,9 +65,9 @@ isok::Result<Memory*, Error> wrap_memory(Domain& holder, isok::PhysRange range) 
 
 Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pages, u64 rights) {
     using isok::abi::rights::execute;
+    using isok::abi::rights::read;
     using isok::abi::rights::write;
     if (pages == 0 || first >= memory.pages || pages > memory.pages - first) return Error::bad_argument;
-    using isok::abi::rights::read;
     // W^X binds processes; a VM's guest-physical memory is RAM, and the guest decides.
     if (!domain.is_guest() && (rights & write) && (rights & execute)) return Error::bad_argument;
     // A PTE without R, W or X would point to a page table: never map "no access".
@@ -64,6 +75,7 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
     u64 end = domain.is_guest() ? isok::abi::guest_space_end : isok::abi::user_space_end;
     if (!isok::is_aligned(address, frame_size) || address >= end || pages > (end - address) / frame_size)
         return Error::bad_address;
+    if (breaks_w_xor_x(domain, memory, rights)) return Error::busy;
     auto record = create_object<Mapping>(domain);
     if (!record) return record.error();
     Mapping& m = **record;
@@ -79,28 +91,32 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
     m.memory = &memory;
     m.address = address;
     m.pages = pages;
-    m.next_in_domain = domain.mappings;
-    domain.mappings = &m;
-    m.next_in_memory = memory.mappings;
-    memory.mappings = &m;
+    m.rights = rights;
+    domain.mappings.push_front(m);
+    memory.mappings.push_front(m);
+    count_mapping(m, +1);
     return Error::ok;
 }
 
 void destroy_mapping(Mapping& m) {
     if (m.domain) {
-        (void)m.domain->space.unmap(isok::VirtAddr(m.address), m.pages * frame_size);
+        // A recorded mapping was made whole by map(), so it always unmaps whole: if it
+        // did not, its frames would stay reachable after they are freed.
+        auto unmapped = m.domain->space.unmap(isok::VirtAddr(m.address), m.pages * frame_size);
+        KERNEL_ASSERT(unmapped.ok());
         if (m.domain->is_guest())
             arch::flush_guest_tlb();
         else
             arch::flush_tlb();
-        unlink(&m.domain->mappings, &m, &Mapping::next_in_domain);
+        count_mapping(m, -1);
+        m.domain->mappings.remove(m);
+        m.memory->mappings.remove(m);
     }
-    if (m.memory) unlink(&m.memory->mappings, &m, &Mapping::next_in_memory);
     release_object(m, sizeof(Mapping));
 }
 
 Error unmap_memory(Domain& domain, u64 address, u64 pages) {
-    for (Mapping* m = domain.mappings; m; m = m->next_in_domain) {
+    for (Mapping* m = domain.mappings.front(); m; m = MappingList::next(*m)) {
         if (m->address != address) continue;
         if (m->pages != pages) return Error::bad_argument;
         destroy_mapping(*m);
@@ -110,7 +126,7 @@ Error unmap_memory(Domain& domain, u64 address, u64 pages) {
 }
 
 void destroy_memory(Memory& memory) {
-    while (memory.mappings) destroy_mapping(*memory.mappings);
+    while (Mapping* m = memory.mappings.front()) destroy_mapping(*m);
     if (memory.owns_frames && memory.payer) memory.payer->give_frames(memory.base, memory.pages);
     release_object(memory, sizeof(Memory));
 }

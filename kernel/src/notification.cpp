@@ -1,6 +1,7 @@
 // Notifications (see notification.hpp).
 #include <kernel/domain.hpp>
 #include <kernel/endpoint.hpp>
+#include <kernel/assert.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 
@@ -36,7 +37,8 @@ void notification_signal(Notification& n, u64 badge) {
     // Or the bound thread, if it is waiting for a message.
     Thread* b = n.bound_thread;
     if (b && b->state == ThreadState::blocked_receive && !b->caller) {
-        ipc_cancel(*b);
+        Thread* orphan = ipc_cancel(*b);
+        KERNEL_ASSERT(!orphan); // b has no caller
         deliver_bits(*b, n);
         scheduler::make_ready(*b);
     }

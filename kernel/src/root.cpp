@@ -105,7 +105,7 @@ bool start(const Platform& platform, const isok::bootimage::Image& image) {
     d->type = ObjectType::domain;
     d->generation = 1;
     u64 free_bytes = kmem::frames().free_frames() * frame_size;
-    if (!d->init(free_bytes - free_bytes / kernel_reserve_fraction, cap_slots)) refuse_boot("root: cannot build its domain");
+    if (!d->init(free_bytes - free_bytes / kernel_reserve_fraction, cap_slots, false, abi::max_priority)) refuse_boot("root: cannot build its domain");
 
     for (usize i = 0; i < elf->segment_count(); ++i) load_segment(*d, elf->segment(i));
     Memory& stack = new_memory(*d, stack_pages, "stack");

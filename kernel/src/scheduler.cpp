@@ -17,6 +17,9 @@ ThreadQueue ready[levels];
 u64 nonempty[levels / 64];
 Thread* running = nullptr;
 Thread* fpu_owner = nullptr;  // whose registers the FPU holds
+// With no owner, whether the FPU holds zeros. It does not at boot (the firmware's
+// values) nor after its owner died (the dead thread's): nobody may see either.
+bool fpu_zeroed = false;
 Domain* active_space = nullptr; // whose page table satp names
 
 int highest_ready() {
@@ -55,7 +58,7 @@ Thread* pick() {
 
 void switch_to(Thread& t) {
     if (t.vcpu) {
-        arch::enter_guest(t.guest, t.domain->space, t.domain->id & 0x3fff);
+        arch::enter_guest(t.guest, t.domain->space, t.domain->vmid);
     } else {
         arch::enter_host();
         if (active_space != t.domain) {
@@ -63,11 +66,12 @@ void switch_to(Thread& t) {
             active_space = t.domain;
         }
     }
-    // The FPU holds its owner's registers, or zeros when it has no owner. A thread
-    // that never used it may run on zeros but must never see another's values.
-    if (fpu_owner != &t && (t.fpu_used || fpu_owner != nullptr)) {
+    // A thread that never used the FPU runs on zeros (its saved state is all zero) and
+    // must never see anyone else's values, living, dead or the firmware's.
+    if (fpu_owner != &t && (t.fpu_used || fpu_owner != nullptr || !fpu_zeroed)) {
         arch::fpu_restore(t.context.fpu);
         fpu_owner = t.fpu_used ? &t : nullptr;
+        fpu_zeroed = !t.fpu_used;
     }
 }
 
@@ -87,7 +91,10 @@ void remove(Thread& t, ThreadState new_state) {
     if (new_state == ThreadState::dead) {
         // Never keep a pointer to a thread that may be destroyed next.
         if (running == &t) running = nullptr;
-        if (fpu_owner == &t) fpu_owner = nullptr;
+        if (fpu_owner == &t) {
+            fpu_owner = nullptr;
+            fpu_zeroed = false; // its values are still in the registers
+        }
     }
 }
 
@@ -133,6 +140,7 @@ void save_fpu_if_dirty(Thread& t) {
     arch::fpu_save(t.context.fpu);
     t.fpu_used = true;
     fpu_owner = &t;
+    fpu_zeroed = false;
     f.sstatus = (f.sstatus & ~arch::sstatus_fs_mask) | arch::sstatus_fs_clean;
 }
 

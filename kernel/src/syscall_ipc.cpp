@@ -15,25 +15,25 @@ Error send(Thread& t, arch::TrapFrame& f, bool call) {
     return ipc_send(t, **cap, call);
 }
 
-Error receive(Thread& t, u64 slot) {
-    auto ep = t.domain->caps.find<Endpoint>(slot, rights::read);
-    if (!ep) return ep.error();
-    return ipc_receive(t, **ep);
+// Receives go through a capability with read; its grant right decides whether the reply
+// to what arrives may carry capabilities back, as a send's grant does for the message.
+Error receive(Thread& t, u64 slot, bool reply_first) {
+    auto cap = t.domain->caps.lookup(slot, ObjectType::endpoint, rights::read);
+    if (!cap) return cap.error();
+    auto& ep = static_cast<Endpoint&>(*(*cap)->object);
+    bool grant = (*cap)->has(rights::grant);
+    return reply_first ? ipc_reply_receive(t, ep, grant) : ipc_receive(t, ep, grant);
 }
 
 } // namespace
 
 Error sys_send(Thread& t, arch::TrapFrame& f) { return send(t, f, false); }
 Error sys_call(Thread& t, arch::TrapFrame& f) { return send(t, f, true); }
-Error sys_receive(Thread& t, arch::TrapFrame& f) { return receive(t, f.a(0)); }
+Error sys_receive(Thread& t, arch::TrapFrame& f) { return receive(t, f.a(0), false); }
 Error sys_reply(Thread& t, arch::TrapFrame&) { return ipc_reply(t); }
 
-Error sys_reply_receive(Thread& t, arch::TrapFrame& f) {
-    // Check the endpoint first so a bad slot does not leave the reply half done.
-    auto ep = t.domain->caps.find<Endpoint>(f.a(0), rights::read);
-    if (!ep) return ep.error();
-    return ipc_reply_receive(t, **ep);
-}
+// The endpoint is checked first, so a bad slot does not leave the reply half done.
+Error sys_reply_receive(Thread& t, arch::TrapFrame& f) { return receive(t, f.a(0), true); }
 
 Error sys_signal(Thread& t, arch::TrapFrame& f) {
     auto cap = t.domain->caps.lookup(f.a(0), ObjectType::notification, rights::write);

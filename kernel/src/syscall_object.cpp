@@ -9,7 +9,8 @@ namespace {
 
 namespace rights = isok::abi::rights;
 
-isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0, u64 arg1) {
+isok::Result<KernelObject*, Error> make(ObjectType type, Domain& authority, Domain& payer, u64 arg0, u64 arg1,
+                                       u64 arg2) {
     switch (type) {
     case ObjectType::endpoint: {
         auto e = create_object<Endpoint>(payer);
@@ -27,12 +28,14 @@ isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0
         return static_cast<KernelObject*>(*m);
     }
     case ObjectType::thread: {
+        if (arg0 > isok::abi::max_priority) return isok::fail(Error::bad_argument);
+        if (!may_assign_priority(authority, payer, arg0)) return isok::fail(Error::no_rights);
         auto t = create_thread(payer, arg0);
         if (!t) return isok::fail(t.error());
         return static_cast<KernelObject*>(*t);
     }
-    case ObjectType::domain: return create_domain(payer, arg0, arg1, false);
-    case ObjectType::vm: return create_domain(payer, arg0, arg1, true);
+    case ObjectType::domain: return create_domain(authority, payer, arg0, arg1, false, arg2);
+    case ObjectType::vm: return create_domain(authority, payer, arg0, arg1, true, arg2);
     default: return isok::fail(Error::bad_argument);
     }
 }
@@ -40,8 +43,11 @@ isok::Result<KernelObject*, Error> make(ObjectType type, Domain& payer, u64 arg0
 } // namespace
 
 // The new domain's budget comes out of the payer's: budgets only ever subdivide.
-isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots, bool guest) {
-    if (cap_slots == 0 || cap_slots > Domain::max_cap_slots) return isok::fail(Error::bad_argument);
+isok::Result<KernelObject*, Error> create_domain(Domain& authority, Domain& payer, u64 budget, u64 cap_slots,
+                                                 bool guest, u64 max_priority) {
+    if (cap_slots == 0 || cap_slots > Domain::max_cap_slots || max_priority > isok::abi::max_priority)
+        return isok::fail(Error::bad_argument);
+    if (max_priority > authority.max_priority) return isok::fail(Error::no_rights);
     if (!payer.charge(budget)) return isok::fail(Error::no_budget);
     auto d = create_object<Domain>(payer);
     if (!d) {
@@ -49,7 +55,7 @@ isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 
         return isok::fail(d.error());
     }
     (*d)->charged += budget;
-    if (auto s = (*d)->init(budget, cap_slots, guest); !s) {
+    if (auto s = (*d)->init(budget, cap_slots, guest, max_priority); !s) {
         destroy(**d);
         return isok::fail(s.error());
     }
@@ -61,7 +67,7 @@ Error sys_create(Thread& t, arch::TrapFrame& f) {
     if (!slot) return slot.error();
     auto payer = t.domain->caps.find<Domain>(f.a(2), rights::control);
     if (!payer) return payer.error();
-    auto object = make(ObjectType(f.a(0)), **payer, f.a(3), f.a(4));
+    auto object = make(ObjectType(f.a(0)), *t.domain, **payer, f.a(3), f.a(4), f.a(5));
     if (!object) return object.error();
     **slot = make_capability(**object, rights::all);
     return Error::ok;
@@ -74,8 +80,10 @@ Error sys_destroy(Thread& t, arch::TrapFrame& f) {
     if (cap.empty()) return Error::empty_slot;
     if (cap.stale()) return Error::stale;
     if (!cap.has(rights::control)) return Error::no_rights;
-    // A domain cannot destroy itself out from under the thread asking.
-    if (cap.object == t.domain) return Error::busy;
+    // A domain cannot destroy itself, nor a domain that pays for it (its own would go
+    // too), out from under the thread asking.
+    for (Domain* d = t.domain; d; d = d->payer)
+        if (cap.object == d) return Error::busy;
     KernelObject& object = *cap.object;
     cap.clear();
     destroy(object);
@@ -113,7 +121,7 @@ Error sys_cap_delete(Thread& t, arch::TrapFrame& f) {
 }
 
 Error sys_domain_info(Thread& t, arch::TrapFrame& f) {
-    auto d = t.domain->caps.find<Domain>(f.a(0), 0);
+    auto d = t.domain->caps.find<Domain>(f.a(0), rights::read);
     if (!d) return d.error();
     f.a(1) = (*d)->budget_left();
     f.a(2) = (*d)->budget();

@@ -76,8 +76,9 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
     switch (ThreadOp(f.a(1))) {
     case ThreadOp::set_registers: return set_registers(th, a, b, c);
     case ThreadOp::set_priority:
-        // No thread can raise another above its own priority.
-        if (a > t.priority) return Error::no_rights;
+        // Never above the maximum of the domain asking, nor of the thread's own domain.
+        if (a > isok::abi::max_priority) return Error::bad_argument;
+        if (!may_assign_priority(*t.domain, *th.domain, a)) return Error::no_rights;
         scheduler::set_priority(th, isok::u8(a));
         return Error::ok;
     case ThreadOp::set_ipc_buffer: return set_ipc_buffer(th, a);

@@ -11,12 +11,22 @@ namespace kernel {
 namespace {
 u32 next_thread_id = 1;
 
+constexpr const char* abandoned = "its exception handler did not reply";
+
 // Out of every queue and every IPC relationship; the thread keeps its registers.
-void detach(Thread& t, ThreadState new_state) {
+// Returns a thread left waiting on t for an exception reply, which must die too.
+[[nodiscard]] Thread* detach(Thread& t, ThreadState new_state) {
     t.guest.waiting = false;
-    ipc_cancel(t);
+    Thread* orphan = ipc_cancel(t);
     notification_cancel(t);
     scheduler::remove(t, new_state);
+    return orphan;
+}
+
+void report(const Thread& t, const char* why) {
+    if (why)
+        console::print("kernel: %s %u of domain %u %s (pc %lx)\n", t.vcpu ? "vCPU" : "thread", t.id, t.domain->id, why,
+                       t.context.frame.sepc);
 }
 } // namespace
 
@@ -38,21 +48,23 @@ isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority) {
     return &thread;
 }
 
-void kill_thread(Thread& t, const char* why) {
-    if (t.state == ThreadState::dead) return;
-    if (why)
-        console::print("kernel: %s %u of domain %u %s (pc %lx)\n", t.vcpu ? "vCPU" : "thread", t.id, t.domain->id, why,
-                       t.frame().sepc);
-    detach(t, ThreadState::dead);
+// A thread that handles another's exceptions and dies leaves that one without a reply,
+// and it may handle a third one's: the chain dies in a loop, one thread at a time, so
+// the kernel stack stays the same however long a user makes it.
+void kill_thread(Thread& first, const char* why) {
+    for (Thread* t = &first; t && t->state != ThreadState::dead; why = abandoned) {
+        report(*t, why);
+        t = detach(*t, ThreadState::dead);
+    }
 }
 
 void stop_thread(Thread& t) {
     if (t.state == ThreadState::dead) return;
-    detach(t, ThreadState::inactive);
+    if (Thread* orphan = detach(t, ThreadState::inactive)) kill_thread(*orphan, abandoned);
 }
 
 void destroy_thread(Thread& t) {
-    detach(t, ThreadState::dead);
+    if (Thread* orphan = detach(t, ThreadState::dead)) kill_thread(*orphan, abandoned);
     (void)notification_bind(t, nullptr);
     if (t.vcpu) {
         arch::forget_vcpu(t.guest);

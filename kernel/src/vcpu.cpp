@@ -7,8 +7,8 @@
 namespace kernel::vcpu {
 namespace {
 
-constexpr usize max_vcpus = 64;
-Thread* all[max_vcpus];
+// Every vCPU of every VM, however many their VMs' budgets pay for.
+List<Thread, VcpuSet> all;
 
 void wake(Thread& t) {
     if (!t.guest.waiting) return;
@@ -18,18 +18,9 @@ void wake(Thread& t) {
 
 } // namespace
 
-void add(Thread& t) {
-    for (Thread*& slot : all)
-        if (!slot) {
-            slot = &t;
-            return;
-        }
-}
+void add(Thread& t) { all.push_front(t); }
 
-void remove(Thread& t) {
-    for (Thread*& slot : all)
-        if (slot == &t) slot = nullptr;
-}
+void remove(Thread& t) { all.remove(t); }
 
 void wait_for_interrupt(Thread& t) {
     if (arch::interrupt_pending(t.guest)) return;
@@ -47,8 +38,7 @@ void lower(Thread& t, u64 bits) { arch::lower_interrupts(t.guest, bits); }
 
 u64 on_timer(u64 now) {
     u64 earliest = ~u64{0};
-    for (Thread* t : all) {
-        if (!t) continue;
+    for (Thread* t = all.front(); t; t = List<Thread, VcpuSet>::next(*t)) {
         arch::expire_guest_timer(t->guest, now);
         if (t->guest.waiting && arch::interrupt_pending(t->guest)) wake(*t);
         // A waiting vCPU needs the host timer for any of its timers; a running one only

@@ -9,7 +9,7 @@ namespace {
 using namespace manifest_fixture;
 namespace plan = isok::plan;
 
-const std::string process_keys = "name, image, priority, budget, stack, time_slice, fault_handler, caps, args";
+const std::string process_keys = "name, image, priority, max_priority, budget, stack, time_slice, fault_handler, caps, args";
 
 std::vector<Case> cases() {
     std::string hub = "[[process]]\nname = \"hub\"\nimage = \"ping.elf\"\ncaps = 16\n" + ping, wide;
@@ -88,6 +88,10 @@ std::vector<Case> cases() {
          "process 'ping': priority 255 is out of range 1..254"},
         {"priority_low", head + ping + "priority = 0\n", "priority",
          "process 'ping': priority 0 is out of range 1..254"},
+        {"max_priority_below", head + ping + "priority = 50\nmax_priority = 49\n", "max_priority",
+         "process 'ping': max_priority 49 is out of range 50..254"},
+        {"max_priority_root", head + ping + "max_priority = 255\n", "max_priority",
+         "process 'ping': max_priority 255 is out of range 100..254"},
         {"time_slice", head + ping + "time_slice = 1001\n", "time_slice",
          "process 'ping': time_slice 1001 is out of range 1..1000"},
         {"caps_low", head + ping + "caps = 15\n", "caps", "process 'ping': caps 15 is out of range 16..4096"},

@@ -41,7 +41,9 @@ plan::ProcessSpec process(std::string name, u32 priority) {
 // Grants are added out of process order: the writer groups them.
 plan::Writer sample_writer() {
     plan::Writer w("pingpong");
-    w.add(process("pager", 200));
+    plan::ProcessSpec pager = process("pager", 200);
+    pager.max_priority = 230;
+    w.add(pager);
     auto ping = process("ping", 100);
     ping.fault_handler = 0, ping.fault_endpoint = 2, ping.fault_badge = 1, ping.stack = 8192;
     w.add(ping);
@@ -83,6 +85,7 @@ TEST(Plan, RoundTripGivesBackEveryValue) {
     EXPECT_EQ(pong.budget, 256u * 1024);
     EXPECT_EQ(pong.stack, 16384u);
     EXPECT_EQ(pong.priority, 120u);
+    EXPECT_EQ(pong.max_priority, 120u) << "no maximum given: the priority itself";
     EXPECT_EQ(pong.time_slice, 1000u);
     EXPECT_EQ(pong.cap_slots, 16u);
     EXPECT_EQ(pong.fault_handler, 0u);
@@ -91,6 +94,7 @@ TEST(Plan, RoundTripGivesBackEveryValue) {
     EXPECT_EQ(pong.grant_count, 2u);
     EXPECT_STREQ(pong.args, "rounds=1000 verbose");
     auto pager = *p->process(0);
+    EXPECT_EQ(pager.max_priority, 230u);
     EXPECT_STREQ(pager.args, "");
     EXPECT_EQ(pager.fault_handler, plan::none);
     EXPECT_EQ(pager.fault_endpoint, plan::none);
@@ -291,7 +295,8 @@ TEST(Plan, EveryFieldIsRangeChecked) {
         {"budget 0", pong + 80, 0, 8, Error::bad_memory},
         {"budget off page", pong + 80, 4097, 8, Error::bad_memory},
         {"stack 0", pong + 88, 0, 8, Error::bad_memory},
-        {"process reserved", pong + 132, 1, 4, Error::reserved_not_zero},
+        {"max priority below priority", pong + 132, 119, 4, Error::bad_priority},
+        {"max priority 255", pong + 132, 255, 4, Error::bad_priority},
         {"args with a tab", pong + 136 + 6, '\t', 1, Error::bad_args},
         {"args with DEL", pong + 136, 0x7f, 1, Error::bad_args},
         {"args not padded", pong + 136 + 200, 'x', 1, Error::name_not_padded},

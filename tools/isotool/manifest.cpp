@@ -49,9 +49,12 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
     TableReader t(table, "process #" + std::to_string(index + 1), d, p.lines);
     t.string("name", p.name, true);
     if (!p.name.empty()) t.rename("process '" + p.name + "'");
-    t.allow({"name", "image", "priority", "budget", "stack", "time_slice", "fault_handler", "caps", "args"});
+    t.allow({"name", "image", "priority", "max_priority", "budget", "stack", "time_slice", "fault_handler", "caps",
+             "args"});
     t.string("image", p.image, true);
     t.integer("priority", p.priority, min_priority, max_priority);
+    // The most its threads may give any thread: never below its own priority.
+    t.integer("max_priority", p.max_priority, p.priority, max_priority);
     t.size("budget", p.budget);
     t.size("stack", p.stack);
     t.integer("time_slice", p.time_slice, 1, max_time_slice);

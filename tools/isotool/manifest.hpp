@@ -54,6 +54,7 @@ struct Process {
     std::string image_path;    // where it was found
     std::vector<isok::u8> elf; // its content, read once for checks and packing
     isok::u64 priority = manifest_rules::default_priority;
+    isok::u64 max_priority = 0; // 0: the same as priority
     isok::u64 budget = manifest_rules::default_budget;
     isok::u64 stack = manifest_rules::default_stack;
     isok::u64 time_slice = manifest_rules::default_time_slice;

@@ -37,6 +37,7 @@ plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::
                            .budget = p.budget,
                            .stack = p.stack,
                            .priority = u32(p.priority),
+                           .max_priority = u32(p.max_priority),
                            .time_slice = u32(p.time_slice),
                            .cap_slots = u32(p.caps),
                            .args = p.args};

@@ -16,7 +16,6 @@
 #define PTE_D 0x80
 #define GIGA_PTE(pa, perm) ((((pa) >> 12) << 10) | (perm) | PTE_V | PTE_G | PTE_A | PTE_D)
 
-#define BOOT_STACK_SIZE 16384
 
     .section .text.boot, "ax"
     .globl _start
@@ -46,7 +45,7 @@ _start:
 
     /* Now move PC and stack to the link address. */
     li      t1, KERNEL_VIRT_OFFSET
-    la      sp, boot_stack_top
+    la      sp, kernel_stack_top    /* one kernel stack from boot on (trap_entry.S) */
     add     sp, sp, t1
     la      t0, 3f
     add     t0, t0, t1
@@ -77,10 +76,3 @@ boot_page_table:
     .fill 190, 8, 0                                        /* [320..509] */
     .quad GIGA_PTE(0x80000000, PTE_R | PTE_W | PTE_X)      /* [510]: kernel link window */
     .quad 0                                                /* [511] */
-
-    .section .bss
-    .balign 16
-boot_stack:
-    .space BOOT_STACK_SIZE
-    .globl boot_stack_top
-boot_stack_top:

@@ -31,7 +31,7 @@ const char* describe(MapError e) {
     case MapError::AlreadyMapped: return "range already mapped";
     case MapError::WriteAndExecute: return "writable and executable mapping refused (W^X)";
     case MapError::OutOfRange: return "address outside the translated range";
-    case MapError::NotMapped: return "range not mapped by 4 KiB pages";
+    case MapError::NotMapped: return "range not mapped by whole pages";
     }
     return "unknown mapping error";
 }
@@ -75,16 +75,33 @@ void PageTable::share_kernel_half(const PageTable& kernel_space) {
 
 isok::Status<MapError> PageTable::unmap(VirtAddr va, u64 size) {
     if (!va.is_aligned(page_size) || !isok::is_aligned(size, page_size)) return isok::fail(MapError::Misaligned);
-    // Check first, then change: a refused unmap leaves the table as it was.
-    for (u64 off = 0; off < size; off += page_size) {
+    u64 last;
+    if (size == 0 || isok::add_overflows(va.raw(), size - 1, last)) return isok::fail(MapError::OutOfRange);
+    // Check first, then change: a refused unmap leaves the table as it was. The range
+    // must consist of whole leaves: a large page is never split, so no frame of it
+    // can stay reachable after the range is gone.
+    for (u64 off = 0; off < size;) {
         unsigned level;
-        if (!leaf(va + off, level) || level != 0) return isok::fail(MapError::NotMapped);
+        if (!leaf(va + off, level) || !isok::is_aligned(va.raw() + off, level_size(level)) ||
+            size - off < level_size(level))
+            return isok::fail(MapError::NotMapped);
+        off += level_size(level);
     }
-    for (u64 off = 0; off < size; off += page_size) {
-        unsigned level;
-        *const_cast<u64*>(leaf(va + off, level)) = 0;
-    }
+    clear(va, size);
     return {};
+}
+
+void PageTable::clear(VirtAddr va, u64 size) {
+    for (u64 off = 0; off < size;) {
+        unsigned level;
+        u64* e = const_cast<u64*>(leaf(va + off, level));
+        if (!e) { // only a rolled-back map meets holes: the part it never reached
+            off += page_size;
+            continue;
+        }
+        *e = 0;
+        off += level_size(level);
+    }
 }
 
 void PageTable::release_level(PhysAddr t, unsigned level, u64 first, u64 last) {
@@ -125,7 +142,11 @@ isok::Status<MapError> PageTable::map(VirtAddr va, PhysAddr pa, u64 size, u64 pe
         while (level > 0 && !(isok::is_aligned(va.raw() + done, level_size(level)) &&
                               isok::is_aligned(pa.raw() + done, level_size(level)) && size - done >= level_size(level)))
             --level;
-        if (auto s = map_one(va + done, pa + done, level, perms); !s) return s;
+        if (auto s = map_one(va + done, pa + done, level, perms); !s) {
+            // All or nothing: a half-made mapping would outlive the record of it.
+            clear(va, done);
+            return s;
+        }
         done += level_size(level);
     }
     return {};

@@ -61,6 +61,11 @@ bool hart_has_sstc() {
 
 } // namespace arch
 
+extern "C" [[noreturn]] void kernel_stack_overflow(arch::TrapFrame* f) {
+    kernel::console::print("\nKERNEL STACK OVERFLOW: sp %016lx\n", f->x[2]);
+    arch::report_and_panic(*f);
+}
+
 extern "C" void trap_from_kernel(arch::TrapFrame* f) {
     if (f->scause & arch::csr::scause_interrupt) {
         arch::interrupt::handle(f->scause & ~arch::csr::scause_interrupt);

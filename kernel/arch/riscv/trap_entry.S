@@ -4,7 +4,9 @@
    on the kernel stack, which holds nothing between traps: the kernel is not
    pre-empted, so every exit to user mode abandons it (trap_return_to_user).
    A trap taken in the kernel (an interrupt while idle, or a kernel fault) nests on
-   the current stack. Frame layout: trap_frame.hpp. */
+   the current stack, unless it has no room left for a frame: then the kernel stack
+   has overflowed into its guard page, and the trap is reported from a stack of its
+   own (faulting again in the guard would never end). Frame layout: trap_frame.hpp. */
 
 #define FRAME_SIZE (36 * 8)
 #define SEPC    (32 * 8)
@@ -55,6 +57,11 @@ trap_entry:
 
 from_kernel:
     csrrw   sp, sscratch, zero      /* back to the kernel sp; sscratch stays zero */
+    csrw    sscratch, t0            /* borrowed for the overflow check */
+    la      t0, __stack_bottom
+    addi    t0, t0, FRAME_SIZE
+    bltu    sp, t0, stack_overflow
+    csrrw   t0, sscratch, zero
     addi    sp, sp, -FRAME_SIZE
     SAVE_GPRS sp
     addi    t0, sp, FRAME_SIZE
@@ -71,6 +78,19 @@ from_kernel:
     addi    sp, sp, FRAME_SIZE
     sret
 
+stack_overflow:
+    csrrw   t0, sscratch, zero
+    csrw    sscratch, sp            /* the overflowed sp, for the report */
+    la      sp, overflow_stack_top
+    addi    sp, sp, -FRAME_SIZE
+    SAVE_GPRS sp
+    csrrw   t0, sscratch, zero
+    sd      t0, (2 * 8)(sp)
+    SAVE_TRAP_CSRS sp
+    mv      a0, sp
+    call    kernel_stack_overflow   /* never returns */
+2:  j       2b
+
     /* trap_return_to_user(TrapFrame* frame): resume a context. */
     .globl trap_return_to_user
 trap_return_to_user:
@@ -84,9 +104,15 @@ trap_return_to_user:
     ld      sp, (2 * 8)(sp)
     sret
 
-    .section .bss
+    .section .kernel_stack, "aw", @nobits
     .balign 16
 kernel_stack:
     .space 16384
     .globl kernel_stack_top
 kernel_stack_top:
+
+    .section .bss
+    .balign 16
+overflow_stack:
+    .space 8192
+overflow_stack_top:

@@ -37,7 +37,25 @@ constexpr u64 henvcfg_stce = 1ull << 63;
 constexpr u64 delegated_exceptions =
     1 << 0 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 6 | 1 << 8 | 1 << 12 | 1 << 13 | 1 << 15;
 
+constexpr u64 hgatp_vmid_shift = 44;
+constexpr u64 hgatp_vmid_mask = 0x3fffull << hgatp_vmid_shift;
+constexpr u64 hstatus_vsxl = 3ull << 32; // WARL, left as the hart has it
+
 VcpuState* loaded = nullptr;
+u64 hgatp_now = 0;
+unsigned vmid_width = 0;
+kernel::TagAllocator vmids;
+
+void hfence_gvma_all() { asm volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); }
+void hfence_vvma_all() { asm volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory"); }
+
+// The spec's way: write ones to every VMID bit and see which stick (zero may).
+unsigned probe_vmid_bits() {
+    csr_write(CSR_HGATP, hgatp_vmid_mask);
+    u64 back = csr_read(CSR_HGATP) & hgatp_vmid_mask;
+    csr_write(CSR_HGATP, 0);
+    return unsigned(__builtin_popcountll(back));
+}
 bool sstc_for_guests = false;
 bool in_guest_mode = false;
 
@@ -80,6 +98,14 @@ void clear_guest_interrupts() {
 } // namespace
 
 void hypervisor_init(bool sstc) {
+    // Nothing is taken from reset or firmware: hstatus and hgatp get known values and no
+    // guest translation survives from before.
+    csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & hstatus_vsxl);
+    vmid_width = probe_vmid_bits();
+    vmids.init(vmid_width);
+    hgatp_now = 0;
+    hfence_gvma_all();
+    hfence_vvma_all();
     csr_write(CSR_HEDELEG, delegated_exceptions);
     csr_write(CSR_HIDELEG, vs_interrupts);
     csr_write(CSR_HCOUNTEREN, 0x7); // cycle, time, instret
@@ -95,14 +121,20 @@ void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
     context.frame.sstatus |= csr::sstatus_spp;
 }
 
-void enter_guest(VcpuState& vcpu, const PageTable& guest_space, u64 vmid) {
+unsigned vmid_bits() { return vmid_width; }
+
+void enter_guest(VcpuState& vcpu, const PageTable& guest_space, kernel::TagLease& vmid) {
     if (loaded != &vcpu) {
         if (loaded) save(*loaded);
         load(vcpu);
-        csr_write(CSR_HGATP, guest_space.satp(vmid));
         loaded = &vcpu;
     }
-    csr_write(CSR_HSTATUS, hstatus_spv | hstatus_spvp | hstatus_vtw | (csr_read(CSR_HSTATUS) & (3ull << 32)));
+    u64 hgatp = guest_space.satp(vmids.tag_for(vmid, hfence_gvma_all));
+    if (hgatp != hgatp_now) {
+        csr_write(CSR_HGATP, hgatp);
+        hgatp_now = hgatp;
+    }
+    csr_write(CSR_HSTATUS, hstatus_spv | hstatus_spvp | hstatus_vtw | (csr_read(CSR_HSTATUS) & hstatus_vsxl));
     in_guest_mode = true;
 }
 
@@ -173,6 +205,6 @@ bool expire_guest_timer(VcpuState& v, u64 now) {
     return true;
 }
 
-void flush_guest_tlb() { asm volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); } // hfence.gvma
+void flush_guest_tlb() { hfence_gvma_all(); }
 
 } // namespace arch

@@ -8,7 +8,7 @@ namespace kernel {
 
 struct Capability {
     KernelObject* object = nullptr;
-    u32 generation = 0;
+    u64 generation = 0;
     u32 rights = 0;
     u64 badge = 0;
 

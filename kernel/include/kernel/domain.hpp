@@ -6,11 +6,14 @@
 #include <kernel/capability.hpp>
 #include <kernel/kmem.hpp>
 #include <kernel/placement.hpp>
+#include <kernel/tag_allocator.hpp>
 
 namespace kernel {
 
 class Memory;
 struct Mapping;
+struct InDomain;
+using MappingList = List<Mapping, InDomain>;
 
 class Domain : public KernelObject {
 public:
@@ -19,8 +22,12 @@ public:
 
     // budget: bytes this domain may spend; cap_slots: size of its capability space;
     // guest: a VM, whose address space is guest-physical and whose threads are vCPUs.
-    isok::Status<Error> init(u64 budget, usize cap_slots, bool guest = false);
+    // max_priority: the highest priority any thread may be given in this domain, or be
+    // given by a thread of it (its maximum controlled priority).
+    isok::Status<Error> init(u64 budget, usize cap_slots, bool guest, u64 max_priority);
     bool is_guest() const { return guest_; }
+    // Returns the capability space and page tables; everything the domain paid for
+    // is gone already (see destroy.cpp).
     void teardown();
 
     bool charge(u64 bytes);
@@ -34,9 +41,11 @@ public:
 
     CapSpace caps;
     arch::PageTable space;
-    Mapping* mappings = nullptr;
-    KernelObject* paid = nullptr; // objects charged to this domain
+    MappingList mappings;
+    PaidList paid; // objects charged to this domain
     u32 id = 0;
+    isok::u8 max_priority = 0;
+    TagLease vmid; // a VM's G-stage tag (see tag_allocator.hpp)
 
 private:
     class Tables final : public arch::TableFrames {
@@ -67,19 +76,22 @@ template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
         payer.refund(cost);
         return isok::fail(Error::no_memory);
     }
-    u32 previous = static_cast<KernelObject*>(memory)->generation;
+    u64 previous = static_cast<KernelObject*>(memory)->generation;
     T* object = new (memory) T();
     object->type = T::object_type;
     object->generation = previous + 1;
     object->payer = &payer;
     object->charged = cost;
-    object->next_paid = payer.paid;
-    payer.paid = object;
+    payer.paid.push_front(*object);
     return object;
 }
 
-// A new domain whose budget is taken out of the payer's.
-isok::Result<KernelObject*, Error> create_domain(Domain& payer, u64 budget, u64 cap_slots, bool guest);
+// A new domain whose budget is taken out of the payer's. The authority is the domain of
+// the thread asking: the new domain's maximum priority may not exceed its own.
+isok::Result<KernelObject*, Error> create_domain(Domain& authority, Domain& payer, u64 budget, u64 cap_slots,
+                                                 bool guest, u64 max_priority);
+// True when a thread of `authority` may give a thread of `target` this priority.
+bool may_assign_priority(const Domain& authority, const Domain& target, u64 priority);
 
 // Returns an object's memory and refunds its payer; capabilities to it go stale.
 void release_object(KernelObject& object, usize size);

@@ -22,18 +22,22 @@ struct MessageRegisters {
 // IPC operations on behalf of a thread that trapped with the operation's registers.
 // Each returns the error for the caller's a0, or blocked when the thread now waits.
 Error ipc_send(Thread& sender, const Capability& cap, bool call);
-Error ipc_receive(Thread& receiver, Endpoint& endpoint);
+// grant: the receive capability has the grant right, so the reply to a call received
+// now may transfer capabilities.
+Error ipc_receive(Thread& receiver, Endpoint& endpoint, bool grant);
 Error ipc_reply(Thread& replier);
 // Reply to the caller (if any) and receive the next message, as one operation.
-Error ipc_reply_receive(Thread& server, Endpoint& endpoint);
+Error ipc_reply_receive(Thread& server, Endpoint& endpoint, bool grant);
 
 // Exceptions use the same rendezvous: the faulting thread calls its handler with a
 // message the kernel wrote (see exception.cpp).
 Error ipc_send_exception(Thread& faulter, const Capability& handler);
 
 void destroy_endpoint(Endpoint& endpoint);
-// Undoes whatever IPC a thread is part of (it is dying or being stopped).
-void ipc_cancel(Thread& t);
+// Undoes whatever IPC a thread is part of (it is dying or being stopped). Returns the
+// thread that waited on t to answer its exception, which cannot go on without the
+// answer: the caller kills it (see kill_thread), or null.
+[[nodiscard]] Thread* ipc_cancel(Thread& t);
 
 // Returned instead of an error when the calling thread blocked; a0 is set on wake-up.
 inline constexpr Error blocked = Error(-1);

@@ -5,6 +5,8 @@
 
 namespace kernel {
 
+struct InMemory;
+
 class Memory : public KernelObject {
 public:
     static constexpr ObjectType object_type = ObjectType::memory;
@@ -13,17 +15,20 @@ public:
     isok::PhysAddr base;
     u64 pages = 0;
     bool owns_frames = true; // false for memory the kernel did not allocate (the boot image)
-    Mapping* mappings = nullptr;
+    List<Mapping, InMemory> mappings;
+    // Live mappings of this memory that allow writing, and that allow executing, in
+    // process domains: W^X holds per memory object (see map_memory).
+    u64 writable_maps = 0;
+    u64 executable_maps = 0;
 };
 
-struct Mapping : public KernelObject {
+struct Mapping : public KernelObject, ListLink<Mapping, InDomain>, ListLink<Mapping, InMemory> {
     static constexpr ObjectType object_type = ObjectType::none;
     Domain* domain = nullptr;
     Memory* memory = nullptr;
     u64 address = 0;
     u64 pages = 0;
-    Mapping* next_in_domain = nullptr;
-    Mapping* next_in_memory = nullptr;
+    u64 rights = 0;
 };
 
 // Memory of `pages` zeroed frames, charged to payer.

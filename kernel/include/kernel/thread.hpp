@@ -22,6 +22,7 @@ enum class ThreadState : isok::u8 {
 };
 
 class Thread;
+struct VcpuSet; // the list of every vCPU (see vcpu.cpp)
 
 // An intrusive FIFO of threads; a thread is in at most one queue at a time.
 class ThreadQueue {
@@ -37,7 +38,7 @@ private:
     Thread* tail_ = nullptr;
 };
 
-class Thread : public KernelObject {
+class Thread : public KernelObject, public ListLink<Thread, VcpuSet> {
 public:
     static constexpr ObjectType object_type = ObjectType::thread;
     static constexpr u32 default_time_slice = 10; // ticks
@@ -62,6 +63,7 @@ public:
     u64 send_badge = 0;           // badge of the capability a queued message was sent with
     bool send_grant = false;      // that capability may transfer capabilities
     bool send_is_call = false;
+    bool receive_grant = false;   // its last receive was through a capability with grant: its replies may carry capabilities
     Thread* caller = nullptr;     // the thread waiting for this one's reply
     Thread* callee = nullptr;     // the thread this one waits on for a reply
     bool in_exception = false;    // the pending call is an exception message

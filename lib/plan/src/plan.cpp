@@ -85,6 +85,8 @@ Status<Error> check_header(Bytes b, Counts& c) {
 Status<Error> check_limits(Bytes r) {
     u32 priority = load32(r, process_field::priority);
     if (priority == 0 || priority >= abi::max_priority) return fail(Error::bad_priority);
+    u32 max_priority = load32(r, process_field::max_priority);
+    if (max_priority && (max_priority < priority || max_priority >= abi::max_priority)) return fail(Error::bad_priority);
     u32 slice = load32(r, process_field::time_slice);
     if (slice == 0 || slice > max_time_slice) return fail(Error::bad_time_slice);
     u32 slots = load32(r, process_field::cap_slots);
@@ -125,7 +127,6 @@ Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
     Bytes r = process_record(plan, index);
     if (auto s = check_name(r, process_field::name, Alphabet::dotted); !s) return s;
     if (auto s = check_entry_name(r, process_field::image, false); !s) return s;
-    if (load32(r, process_field::reserved)) return fail(Error::reserved_not_zero);
     if (auto s = check_text(r, process_field::args, args_bytes, Error::bad_args); !s) return s;
     if (auto s = check_limits(r); !s) return s;
     if (auto s = check_fault_handler(plan, c, index); !s) return s;
@@ -260,6 +261,8 @@ Result<Process, Error> Plan::process(u32 index) const {
         .budget = load64(r, process_field::budget),
         .stack = load64(r, process_field::stack),
         .priority = load32(r, process_field::priority),
+        .max_priority = load32(r, process_field::max_priority) ? load32(r, process_field::max_priority)
+                                                               : load32(r, process_field::priority),
         .time_slice = load32(r, process_field::time_slice),
         .cap_slots = load32(r, process_field::cap_slots),
         .fault_handler = load32(r, process_field::fault_handler),
@@ -317,7 +320,7 @@ const char* describe(Error e) {
     case Error::name_duplicate:
         return "two processes, VMs, channels, networks, disks, partitions or capabilities of a process share a name";
     case Error::reserved_not_zero: return "reserved bytes are not zero";
-    case Error::bad_priority: return "process or VM priority outside 1..254";
+    case Error::bad_priority: return "process or VM priority outside 1..254, or a maximum priority below it";
     case Error::bad_time_slice: return "process or VM time slice outside 1..1000";
     case Error::bad_cap_slots: return "process capability space size outside 16..4096";
     case Error::bad_memory: return "a budget, stack or guest RAM size is out of range or not a multiple of 4 KiB";

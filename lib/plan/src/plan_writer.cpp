@@ -31,6 +31,7 @@ void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 fir
     store64(out, at + process_field::stack, p.stack);
     store64(out, at + process_field::fault_badge, p.fault_badge);
     store32(out, at + process_field::priority, p.priority);
+    store32(out, at + process_field::max_priority, p.max_priority);
     store32(out, at + process_field::time_slice, p.time_slice);
     store32(out, at + process_field::cap_slots, p.cap_slots);
     store32(out, at + process_field::fault_handler, p.fault_handler);

@@ -19,7 +19,7 @@ enum class Syscall : u64 {
     reply_receive = 7, // (endpoint, info, w0..w3) -> info, w0..w3, badge
     signal = 8,        // (notification)
     wait = 9,          // (notification) -> bits
-    create = 10,       // (type, slot, domain, arg0, arg1): charged to the domain's budget
+    create = 10,       // (type, slot, domain, arg0, arg1, arg2): charged to the domain's budget
     destroy = 11,      // (slot)
     cap_copy = 12,     // (slot, domain, dest slot, rights mask, badge)
     cap_delete = 13,   // (slot)
@@ -76,12 +76,12 @@ inline constexpr u64 all = read | write | execute | grant | control;
 
 enum class ObjectType : u64 {
     none = 0,
-    domain = 1,       // create args: (budget bytes moved to it, cap slots)
-    thread = 2,       // create args: (priority); runs in the charged domain
+    domain = 1,       // create args: (budget bytes moved to it, cap slots, max priority <= the creator's)
+    thread = 2,       // create args: (priority <= both domains' max priority); runs in the charged domain
     endpoint = 3,     // no args
     notification = 4, // no args
     memory = 5,       // create args: (pages)
-    vm = 6,           // create args: (budget bytes, cap slots): a domain whose threads are vCPUs
+    vm = 6,           // create args: (budget bytes, cap slots, max priority): a domain whose threads are vCPUs
     interrupt = 7,    // not created: the kernel gives the root one per device interrupt line
 };
 

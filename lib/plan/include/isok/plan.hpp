@@ -82,7 +82,7 @@ inline constexpr usize fault_handler = 116;  // u32, process index or none
 inline constexpr usize fault_endpoint = 120; // u32, endpoint index or none
 inline constexpr usize first_grant = 124;    // u32
 inline constexpr usize grant_count = 128;    // u32
-inline constexpr usize reserved = 132;       // u32, zero
+inline constexpr usize max_priority = 132;   // u32, priority..254, or 0: the same as priority
 inline constexpr usize args = 136;           // args_bytes
 } // namespace process_field
 
@@ -237,6 +237,7 @@ struct Process {
     u64 budget = 0;         // bytes of kernel memory and frames charged to it
     u64 stack = 0;          // bytes, a page multiple
     u32 priority = 0;       // 1..254
+    u32 max_priority = 0;   // priority..254: the most its threads may give any thread (its domain's)
     u32 time_slice = 0;     // ticks, 1..max_time_slice
     u32 cap_slots = 0;      // capability space size
     u32 fault_handler = none;  // process index

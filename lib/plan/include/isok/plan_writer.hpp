@@ -13,6 +13,7 @@ struct ProcessSpec {
     u64 budget = 0;
     u64 stack = 0;
     u32 priority = 0;
+    u32 max_priority = 0; // 0: the same as priority
     u32 time_slice = 0;
     u32 cap_slots = 0;
     u32 fault_handler = none;

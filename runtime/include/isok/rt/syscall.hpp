@@ -101,8 +101,8 @@ inline Bits poll(u64 notification) {
 
 // Makes an object of `type` whose capability lands in `slot`, charged to the domain in
 // `domain`. Arguments per type: see abi::ObjectType.
-inline Error create(abi::ObjectType type, u64 slot, u64 domain, u64 arg0 = 0, u64 arg1 = 0) {
-    return syscall_error(raw_syscall(Syscall::create, u64(type), slot, domain, arg0, arg1));
+inline Error create(abi::ObjectType type, u64 slot, u64 domain, u64 arg0 = 0, u64 arg1 = 0, u64 arg2 = 0) {
+    return syscall_error(raw_syscall(Syscall::create, u64(type), slot, domain, arg0, arg1, arg2));
 }
 inline Error destroy(u64 slot) { return syscall_error(raw_syscall(Syscall::destroy, slot)); }
 // Copies the capability in `slot` into `dest_slot` of the domain in `domain`, keeping only

@@ -7,8 +7,8 @@
 namespace arch {
 
 struct FpuState {
-    isok::u64 f[32];
-    isok::u64 fcsr;
+    isok::u64 f[32] = {};
+    isok::u64 fcsr = 0;
 };
 
 struct UserContext {

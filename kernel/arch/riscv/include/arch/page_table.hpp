@@ -64,7 +64,9 @@ public:
     // Refuses writable-and-executable mappings: W^X is enforced here, not by convention.
     isok::Status<MapError> map(VirtAddr va, PhysAddr pa, u64 size, u64 perms);
 
-    // Removes 4 KiB mappings of [va, va+size); every page must be mapped by a 4 KiB leaf.
+    // Removes the mappings of [va, va+size): every byte must be mapped, by leaves of
+    // any size that lie wholly inside the range (as map() made them for that range).
+    // On a failed map() nothing of the range stays mapped.
     isok::Status<MapError> unmap(VirtAddr va, u64 size);
     // Returns every table frame of the lower half and the root; the table is unusable after.
     void release();
@@ -80,6 +82,8 @@ public:
     u64 satp(u64 asid = 0) const;
 
 private:
+    // Clears every leaf that starts in [va, va+size); no check, no refusal.
+    void clear(VirtAddr va, u64 size);
     isok::Status<MapError> map_one(VirtAddr va, PhysAddr pa, unsigned level, u64 perms);
     u64* table(PhysAddr pa) const { return static_cast<u64*>(to_ptr_(pa)); }
     const u64* leaf(VirtAddr va, unsigned& level) const;

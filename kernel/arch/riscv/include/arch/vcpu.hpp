@@ -2,6 +2,7 @@
 // interrupts the kernel injects. The generic kernel sees a vCPU as a Thread whose
 // domain is a VM; this is what differs underneath.
 #pragma once
+#include <kernel/tag_allocator.hpp>
 #include <arch/context.hpp>
 #include <arch/page_table.hpp>
 
@@ -29,7 +30,10 @@ void init_guest_context(UserContext& context, isok::u64 pc, isok::u64 a0, isok::
 
 // Makes this vCPU the one on the hart: its VS CSRs, its VM's G-stage table, and
 // sret into VS-mode. A host thread afterwards calls enter_host().
-void enter_guest(VcpuState& vcpu, const PageTable& guest_space, isok::u64 vmid);
+// The VM's VMID comes from its lease, renewed (with a flush) when VMIDs started over.
+void enter_guest(VcpuState& vcpu, const PageTable& guest_space, kernel::TagLease& vmid);
+// How many VMID bits the hart implements, as probed by hypervisor_init (0 to 14).
+unsigned vmid_bits();
 void enter_host();
 // Before an idle hart waits: unloads the guest state so that the guest's pending
 // interrupts cannot wake the hart's WFI (they wait for the vCPU to run).
