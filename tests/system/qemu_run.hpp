@@ -32,6 +32,12 @@ struct QemuRun {
     std::string command;     // the command line, for reports
 
     bool contains(const std::string& text) const { return console.find(text) != std::string::npos; }
+    // How often text occurs in the console (occurrences that do not overlap).
+    std::size_t count(const std::string& text) const {
+        std::size_t n = 0;
+        for (auto at = console.find(text); at != std::string::npos; at = console.find(text, at + text.size())) ++n;
+        return n;
+    }
     // The first match of regex in the console, with its capture groups (empty when none).
     std::vector<std::string> match(const std::string& regex) const;
     // A human-readable account of the run, printed when a check fails.

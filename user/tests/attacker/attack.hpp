@@ -1,0 +1,45 @@
+// What every attack shares: the verdict it prints and the few kernel objects it makes
+// for itself. An attack reports "refused" when the kernel stopped it and "BREACH" when
+// it got what it was after; the attack system tests read those lines.
+#pragma once
+#include <isok/rt/console.hpp>
+#include <isok/rt/startup.hpp>
+#include <isok/rt/syscall.hpp>
+
+namespace attack {
+
+using isok::u64;
+using isok::rt::Error;
+using isok::abi::ObjectType;
+namespace sys = isok::rt::sys;
+namespace rights = isok::abi::rights;
+
+inline constexpr u64 self = isok::startup::self_domain_slot;
+inline constexpr u64 self_thread = isok::startup::self_thread_slot;
+inline constexpr u64 rw = rights::read | rights::write;
+
+// Slots past the grants, from the top of the capability space down.
+void init_slots(const isok::startup::Info& info);
+u64 take_slot();
+// Creates an object in a fresh slot, or ends the attacker (that is no verdict).
+u64 make(ObjectType type, u64 arg0 = 0, u64 arg1 = 0, u64 arg2 = 0);
+
+void refused(const char* attack, const char* how);
+void breach(const char* attack, const char* what);
+// One step that must be refused with `want`: a breach when it is not.
+bool expect_refusal(const char* attack, const char* step, Error got, Error want);
+
+// A second thread of this process at `entry(arg)`, on a stack of its own (the n-th of
+// the attacker's helper stacks), with `handler` as its exception handler (or none).
+u64 spawn(void (*entry)(u64), u64 arg, u64 n, u64 handler, bool go = true);
+
+// The attacks, one per file.
+void stale_frame();
+void kill_chain(u64 length);
+void priority();
+void fpu_victim();
+void fpu_spy();
+void release_cost();
+void leftovers();
+
+} // namespace attack
