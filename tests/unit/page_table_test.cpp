@@ -119,6 +119,42 @@ TEST_F(PageTableTest, UnmapRemovesPagesAndRefusesHoles) {
     EXPECT_TRUE(table.map(VirtAddr(0x11000), PhysAddr(0x90005000), 0x1000, pte::read).ok());
 }
 
+TEST_F(PageTableTest, UnmapTakesLargePagesWholeAndNeverSplitsThem) {
+    // Both sides 2 MiB aligned: one 2 MiB leaf; the same for a 1 GiB leaf.
+    ASSERT_TRUE(table.map(VirtAddr(0x40000000), PhysAddr(0x80200000), 2 * isok::MiB, pte::read | pte::write).ok());
+    ASSERT_TRUE(table.map(VirtAddr(0x80000000), PhysAddr(0xC0000000), isok::GiB, pte::read).ok());
+    // Part of a large page cannot go alone: refused, and the page stays whole.
+    EXPECT_EQ(table.unmap(VirtAddr(0x40000000), 0x1000).error(), MapError::NotMapped);
+    EXPECT_EQ(table.unmap(VirtAddr(0x40001000), 2 * isok::MiB - 0x1000).error(), MapError::NotMapped);
+    EXPECT_EQ(table.unmap(VirtAddr(0x80000000), isok::GiB / 2).error(), MapError::NotMapped);
+    EXPECT_EQ(table.translate(VirtAddr(0x401FF000))->raw(), 0x803FF000u);
+    // The range it was mapped with goes, every byte of it.
+    ASSERT_TRUE(table.unmap(VirtAddr(0x40000000), 2 * isok::MiB).ok());
+    ASSERT_TRUE(table.unmap(VirtAddr(0x80000000), isok::GiB).ok());
+    for (isok::u64 va : {0x40000000ull, 0x401FF000ull, 0x80000000ull, 0xBFFFF000ull})
+        EXPECT_FALSE(table.translate(VirtAddr(va)).ok()) << std::hex << va;
+}
+
+TEST_F(PageTableTest, UnmapOfAMixedRangeTakesEveryLeafSize) {
+    // 4 KiB pages up to a 2 MiB boundary, a 2 MiB page, 4 KiB pages after it.
+    isok::u64 va = 0x401FE000, pa = 0x803FE000, size = 2 * isok::MiB + 0x4000;
+    ASSERT_TRUE(table.map(VirtAddr(va), PhysAddr(pa), size, pte::read).ok());
+    ASSERT_TRUE(table.unmap(VirtAddr(va), size).ok());
+    for (isok::u64 off = 0; off < size; off += 0x1000)
+        ASSERT_FALSE(table.translate(VirtAddr(va + off)).ok()) << std::hex << va + off;
+}
+
+TEST_F(PageTableTest, AMapThatFailsHalfWayLeavesNothingMapped) {
+    ASSERT_TRUE(table.map(VirtAddr(0x12000), PhysAddr(0x90002000), 0x1000, pte::read).ok());
+    // Pages 0x10000 and 0x11000 would be mapped before 0x12000 is found taken.
+    EXPECT_EQ(table.map(VirtAddr(0x10000), PhysAddr(0x90000000), 0x4000, pte::read | pte::write).error(),
+              MapError::AlreadyMapped);
+    EXPECT_FALSE(table.translate(VirtAddr(0x10000)).ok());
+    EXPECT_FALSE(table.translate(VirtAddr(0x11000)).ok());
+    EXPECT_EQ(table.translate(VirtAddr(0x12000))->raw(), 0x90002000u) << "what was there before stays";
+    EXPECT_FALSE(table.translate(VirtAddr(0x13000)).ok());
+}
+
 TEST_F(PageTableTest, ReleaseReturnsEveryTableFrame) {
     isok::usize before = frames.free_frames();
     PageTable user;
