@@ -16,10 +16,12 @@ constexpr usize levels = isok::abi::max_priority + 1;
 ThreadQueue ready[levels];
 u64 nonempty[levels / 64];
 Thread* running = nullptr;
-Thread* fpu_owner = nullptr;  // whose registers the FPU holds
-// With no owner, whether the FPU holds zeros. It does not at boot (the firmware's
-// values) nor after its owner died (the dead thread's): nobody may see either.
-bool fpu_zeroed = false;
+// Whose registers the FPU holds: a thread, nobody's (null: all zeros), or `residue`,
+// values nobody may see: the firmware's at boot, a dead thread's after it died. One
+// pointer, so that the switch below costs no more than an owner check.
+const char residue_marker = 0;
+const void* const residue = &residue_marker;
+const void* fpu_owner = residue;
 Domain* active_space = nullptr; // whose page table satp names
 
 int highest_ready() {
@@ -68,10 +70,9 @@ void switch_to(Thread& t) {
     }
     // A thread that never used the FPU runs on zeros (its saved state is all zero) and
     // must never see anyone else's values, living, dead or the firmware's.
-    if (fpu_owner != &t && (t.fpu_used || fpu_owner != nullptr || !fpu_zeroed)) {
+    if (fpu_owner != &t && (t.fpu_used || fpu_owner != nullptr)) {
         arch::fpu_restore(t.context.fpu);
         fpu_owner = t.fpu_used ? &t : nullptr;
-        fpu_zeroed = !t.fpu_used;
     }
 }
 
@@ -91,10 +92,7 @@ void remove(Thread& t, ThreadState new_state) {
     if (new_state == ThreadState::dead) {
         // Never keep a pointer to a thread that may be destroyed next.
         if (running == &t) running = nullptr;
-        if (fpu_owner == &t) {
-            fpu_owner = nullptr;
-            fpu_zeroed = false; // its values are still in the registers
-        }
+        if (fpu_owner == &t) fpu_owner = residue; // its values are still in the registers
     }
 }
 
@@ -140,7 +138,6 @@ void save_fpu_if_dirty(Thread& t) {
     arch::fpu_save(t.context.fpu);
     t.fpu_used = true;
     fpu_owner = &t;
-    fpu_zeroed = false;
     f.sstatus = (f.sstatus & ~arch::sstatus_fs_mask) | arch::sstatus_fs_clean;
 }
 

@@ -124,15 +124,17 @@ void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
 unsigned vmid_bits() { return vmid_width; }
 
 void enter_guest(VcpuState& vcpu, const PageTable& guest_space, kernel::TagLease& vmid) {
+    // Only loading a vCPU can renew a VMID (and start VMIDs over): while the same vCPU
+    // stays loaded, hgatp stays right.
     if (loaded != &vcpu) {
         if (loaded) save(*loaded);
         load(vcpu);
         loaded = &vcpu;
-    }
-    u64 hgatp = guest_space.satp(vmids.tag_for(vmid, hfence_gvma_all));
-    if (hgatp != hgatp_now) {
-        csr_write(CSR_HGATP, hgatp);
-        hgatp_now = hgatp;
+        u64 hgatp = guest_space.satp(vmids.tag_for(vmid, hfence_gvma_all));
+        if (hgatp != hgatp_now) {
+            csr_write(CSR_HGATP, hgatp);
+            hgatp_now = hgatp;
+        }
     }
     csr_write(CSR_HSTATUS, hstatus_spv | hstatus_spvp | hstatus_vtw | (csr_read(CSR_HSTATUS) & hstatus_vsxl));
     in_guest_mode = true;
