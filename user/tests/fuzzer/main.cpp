@@ -49,6 +49,10 @@ constexpr u64 arena_pages = 64;
 constexpr u64 never_mapped = 0x38000000;      // no map into its own domain lands here
 constexpr u64 never_mapped_pages = 16;
 constexpr u64 kernel_address = 0xffffffc000000000;
+// Where it maps large memory 2 MiB-aligned on both sides (the kernel may use 2 MiB
+// pages there); destroying the memory must take those mappings with it.
+constexpr u64 large_area = 0x1000000000;
+constexpr u64 two_mib = 2ull << 20;
 constexpr u64 stats_label = 0x57a7;
 
 // What the fuzzer knows about each of its slots.
@@ -153,9 +157,9 @@ private:
             c.a[0] = u64(type), c.a[1] = free_slot(), c.a[2] = domain_slot();
             if (!random_.one_in(8)) {
                 if (type == abi::ObjectType::domain || type == abi::ObjectType::vm)
-                    c.a[3] = random_.below(17) * page, c.a[4] = random_.below(80);
+                    c.a[3] = random_.below(17) * page, c.a[4] = random_.below(80), c.a[5] = random_.below(300);
                 if (type == abi::ObjectType::thread) c.a[3] = random_.below(300);
-                if (type == abi::ObjectType::memory) c.a[3] = random_.below(9);
+                if (type == abi::ObjectType::memory) c.a[3] = random_.one_in(16) ? 512 + random_.below(513) : random_.below(9);
             }
             break;
         }
@@ -166,6 +170,7 @@ private:
         case Syscall::map:
             c.a[0] = domain_slot(), c.a[1] = slot_of(Kind::memory), c.a[2] = random_.below(3), c.a[3] = address();
             c.a[4] = random_.below(5), c.a[5] = random_.below(8);
+            if (random_.one_in(8)) large_map(c);
             break;
         case Syscall::unmap:
             if (random_.one_in(2)) c.a[0] = last_map_.a[0], c.a[1] = last_map_.a[3], c.a[2] = last_map_.a[4];
@@ -177,6 +182,15 @@ private:
             break;
         default: break;
         }
+    }
+
+    // 512 pages from the first page whose physical address is 2 MiB aligned, at a 2 MiB
+    // aligned address: a mapping the kernel may make with one large page.
+    void large_map(Call& c) {
+        rt::MemoryInfo m = sys::memory_info(c.a[1]);
+        if (m.error != Error::ok) return;
+        u64 first = ((two_mib - m.physical % two_mib) % two_mib) / page;
+        c.a[2] = first, c.a[3] = large_area + random_.below(16) * two_mib, c.a[4] = 512;
     }
 
     // One argument of no particular kind: a slot, an address, a small integer or anything.
@@ -314,8 +328,11 @@ private:
     }
 
     // A wait on a notification it holds is preceded by a signal, so it returns at once.
+    // Now and then it also leaves a value in a floating-point register, so that the
+    // kernel saves and hands over FPU state between it and everyone else all along.
     void prime(const Call& c) {
         if (c.number == u64(Syscall::wait) && kind(c.a[0]) == Kind::notification) (void)sys::signal(c.a[0]);
+        if (random_.one_in(64)) asm volatile("fmv.d.x f5, %0" ::"r"(random_.next()));
     }
 
     // Updates the shadow after a call that succeeded.
