@@ -8,10 +8,11 @@
 #   libtomlplusplus-dev           TOML parsing for system manifests
 #   qemu-system-misc              qemu-system-riscv64 with OpenSBI (the reference machine)
 #   e2fsprogs                     mke2fs, debugfs, e2fsck: the disk tests' file systems
+#   libclang-rt-14-dev            libFuzzer and the sanitizer runtimes for clang 14 (make fuzz)
 set -euo pipefail
 
 packages=(cmake ninja-build pkg-config clang lld llvm g++ libgtest-dev libcli11-dev libtomlplusplus-dev
-          qemu-system-misc e2fsprogs)
+          qemu-system-misc e2fsprogs libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
