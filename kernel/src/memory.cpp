@@ -11,8 +11,6 @@ namespace {
 
 FrameAllocator allocator;
 arch::PageTable kernel_space;
-isok::PhysRange ram[Platform::max_memory];
-usize ram_count = 0;
 
 void* to_ptr(isok::PhysAddr pa) { return arch::phys_to_virt(pa); }
 
@@ -31,7 +29,8 @@ usize usable_ram(const Platform& p, isok::PhysRange* out) {
 } // namespace
 
 void init(const Platform& p, isok::PhysRange dtb) {
-    ram_count = usable_ram(p, ram);
+    isok::PhysRange ram[Platform::max_memory];
+    usize ram_count = usable_ram(p, ram);
 
     isok::PhysRange reserved[Platform::max_reserved + 3];
     usize n = 0;
@@ -48,11 +47,5 @@ void init(const Platform& p, isok::PhysRange dtb) {
 }
 
 FrameAllocator& frames() { return allocator; }
-
-bool is_ram(isok::PhysAddr pa) {
-    for (usize i = 0; i < ram_count; ++i)
-        if (pa >= ram[i].base && pa < ram[i].end()) return true;
-    return false;
-}
 
 } // namespace kernel::memory

@@ -54,12 +54,13 @@ isok::Result<Memory*, Error> create_memory(Domain& payer, u64 pages) {
     return *memory;
 }
 
-isok::Result<Memory*, Error> wrap_memory(Domain& holder, isok::PhysRange range) {
+isok::Result<Memory*, Error> wrap_memory(Domain& holder, isok::PhysRange range, bool device) {
     auto memory = create_object<Memory>(holder);
     if (!memory) return isok::fail(memory.error());
     (*memory)->base = range.base;
     (*memory)->pages = range.size / frame_size;
     (*memory)->owns_frames = false;
+    (*memory)->device = device;
     return *memory;
 }
 
@@ -80,7 +81,7 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
     if (!record) return record.error();
     Mapping& m = **record;
     auto mapped = domain.space.map(isok::VirtAddr(address), memory.base + first * frame_size, pages * frame_size,
-                                   page_permissions(rights));
+                                   page_permissions(rights) | (memory.device ? arch::pte::device : 0));
     if (!mapped) {
         release_object(m, sizeof(Mapping));
         return mapped.error() == arch::MapError::AlreadyMapped ? Error::already_mapped

@@ -75,7 +75,7 @@ void grant_devices(const Platform& platform, Domain& d, startup::Info& info) {
     for (usize k = 0; k < platform.virtio_count; ++k) {
         const PlatformDevice& dev = platform.virtio[k];
         PhysAddr base(isok::align_down(dev.mmio.base.raw(), frame_size));
-        auto window = wrap_memory(d, {base, frame_size});
+        auto window = wrap_memory(d, {base, frame_size}, true);
         if (!window) refuse_boot("root: cannot describe virtio window %lu", k);
         char name[startup::name_bytes];
         isok::format_to(name, sizeof name, "virtio%lu", k);
@@ -114,7 +114,7 @@ bool start(const Platform& platform, const isok::bootimage::Image& image) {
     map(*d, ipc, startup::ipc_buffer_address, abi::rights::read | abi::rights::write, "IPC buffer");
     Memory& info = new_memory(*d, 1, "startup page");
     map(*d, info, startup::startup_address, abi::rights::read, "startup page");
-    auto boot = wrap_memory(*d, {platform.initrd.base, isok::align_up(image.size(), frame_size)});
+    auto boot = wrap_memory(*d, {platform.initrd.base, isok::align_up(image.size(), frame_size)}, false);
     if (!boot) refuse_boot("root: cannot describe the boot image");
     map(*d, **boot, abi::root_boot_image_address, abi::rights::read, "boot image");
 

@@ -1,6 +1,5 @@
 // User memory access by page-table walk (see user_memory.hpp).
 #include <arch/layout.hpp>
-#include <kernel/memory.hpp>
 #include <kernel/user_memory.hpp>
 
 namespace kernel {
@@ -13,8 +12,9 @@ isok::u8* user_page(Domain& domain, u64 address, bool write) {
     if (!pa || !(perms & arch::pte::user) || !(perms & arch::pte::read)) return nullptr;
     if (write && !(perms & arch::pte::write)) return nullptr;
     // A device window mapped to a driver is for the driver's own loads and stores; the
-    // kernel touching it would be a device access on a user's say (or a fault).
-    if (!memory::is_ram(*pa)) return nullptr;
+    // kernel touching it would be a device access on a user's say (or a fault), and the
+    // direct map does not even cover most devices.
+    if (perms & arch::pte::device) return nullptr;
     return static_cast<isok::u8*>(arch::phys_to_virt(*pa));
 }
 

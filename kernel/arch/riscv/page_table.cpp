@@ -195,14 +195,14 @@ isok::Result<PhysAddr, MapError> PageTable::lookup(VirtAddr va, u64& perms) cons
     unsigned level;
     const u64* e = leaf(va, level);
     if (!e) return isok::fail(MapError::OutOfRange);
-    perms = *e & (pte::read | pte::write | pte::exec | pte::user | pte::global);
+    perms = *e & (pte::read | pte::write | pte::exec | pte::user | pte::global | pte::device);
     return pte_address(*e) + (va.raw() & (level_size(level) - 1));
 }
 
 u64 PageTable::permissions(VirtAddr va) const {
     unsigned level;
     const u64* e = leaf(va, level);
-    return e ? (*e & (pte::read | pte::write | pte::exec | pte::user | pte::global)) : 0;
+    return e ? (*e & (pte::read | pte::write | pte::exec | pte::user | pte::global | pte::device)) : 0;
 }
 
 // satp for Sv39 and hgatp for Sv39x4 share the layout: mode 8, 16-bit ASID or 14-bit VMID, root PPN.

@@ -14,7 +14,8 @@ public:
 
     isok::PhysAddr base;
     u64 pages = 0;
-    bool owns_frames = true; // false for memory the kernel did not allocate (the boot image)
+    bool owns_frames = true; // false for memory the kernel did not allocate (the boot image, devices)
+    bool device = false;     // a device's register window: mapped with pte::device
     List<Mapping, InMemory> mappings;
     // Live mappings of this memory that allow writing, and that allow executing, in
     // process domains: W^X holds per memory object (see map_memory).
@@ -33,8 +34,9 @@ struct Mapping : public KernelObject, ListLink<Mapping, InDomain>, ListLink<Mapp
 
 // Memory of `pages` zeroed frames, charged to payer.
 isok::Result<Memory*, Error> create_memory(Domain& payer, u64 pages);
-// A memory object over frames the kernel already owns (not charged, never freed).
-isok::Result<Memory*, Error> wrap_memory(Domain& holder, isok::PhysRange range);
+// A memory object over frames the kernel already owns (not charged, never freed):
+// RAM (the boot image) or a device's registers.
+isok::Result<Memory*, Error> wrap_memory(Domain& holder, isok::PhysRange range, bool device);
 
 // Maps pages [first, first+pages) of memory at address in domain with the given
 // abi::rights (read/write/execute; never write with execute). The mapping record is

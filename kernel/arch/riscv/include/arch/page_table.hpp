@@ -21,6 +21,9 @@ inline constexpr u64 user = 1 << 4;
 inline constexpr u64 global = 1 << 5;
 inline constexpr u64 accessed = 1 << 6;
 inline constexpr u64 dirty = 1 << 7;
+// One of the two bits the privileged spec reserves for supervisor software (RSW): the
+// page is a device's registers, never RAM, and the kernel never touches it for a user.
+inline constexpr u64 device = 1 << 8;
 } // namespace pte
 
 enum class MapError { NoMemory, Misaligned, AlreadyMapped, WriteAndExecute, OutOfRange, NotMapped };
