@@ -41,7 +41,7 @@ void Domain::give_frames(isok::PhysAddr base, usize count) {
 }
 
 isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest, u64 max_prio) {
-    if (max_prio > isok::abi::max_priority) return isok::fail(Error::bad_argument);
+    KERNEL_ASSERT(max_prio <= isok::abi::max_priority); // callers check it
     budget_ = budget;
     guest_ = guest;
     max_priority = isok::u8(max_prio);
@@ -68,8 +68,10 @@ void Domain::teardown() {
     cap_frame_count_ = 0;
 }
 
-bool may_assign_priority(const Domain& authority, const Domain& target, u64 priority) {
-    return priority <= authority.max_priority && priority <= target.max_priority;
+Error check_priority(const Domain& authority, const Domain& target, u64 priority) {
+    if (priority > isok::abi::max_priority) return Error::bad_argument;
+    if (priority > authority.max_priority || priority > target.max_priority) return Error::no_rights;
+    return Error::ok;
 }
 
 void release_object(KernelObject& object, usize size) {

@@ -114,8 +114,6 @@ void link_call(Thread& caller, Thread& callee) {
     return nullptr;
 }
 
-constexpr const char* abandoned = "its exception handler did not reply";
-
 Error send_or_queue(Thread& sender, Endpoint& ep, const Message& m, bool call) {
     Thread* r = ep.receivers.pop_front();
     if (!r) {
@@ -155,7 +153,7 @@ Error ipc_send_exception(Thread& faulter, const Capability& handler) {
 
 Error ipc_receive(Thread& receiver, Endpoint& ep, bool grant) {
     receiver.receive_grant = grant;
-    if (Thread* orphan = drop_caller(receiver)) kill_thread(*orphan, abandoned);
+    kill_abandoned(drop_caller(receiver));
     // Signals first: a stream of calls must not starve them.
     if (notification_take_bound(receiver)) return Error::ok;
     Thread* s = ep.senders.pop_front();

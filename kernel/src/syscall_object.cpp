@@ -28,8 +28,7 @@ isok::Result<KernelObject*, Error> make(ObjectType type, Domain& authority, Doma
         return static_cast<KernelObject*>(*m);
     }
     case ObjectType::thread: {
-        if (arg0 > isok::abi::max_priority) return isok::fail(Error::bad_argument);
-        if (!may_assign_priority(authority, payer, arg0)) return isok::fail(Error::no_rights);
+        if (Error e = check_priority(authority, payer, arg0); e != Error::ok) return isok::fail(e);
         auto t = create_thread(payer, arg0);
         if (!t) return isok::fail(t.error());
         return static_cast<KernelObject*>(*t);

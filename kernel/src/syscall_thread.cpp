@@ -77,8 +77,7 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
     case ThreadOp::set_registers: return set_registers(th, a, b, c);
     case ThreadOp::set_priority:
         // Never above the maximum of the domain asking, nor of the thread's own domain.
-        if (a > isok::abi::max_priority) return Error::bad_argument;
-        if (!may_assign_priority(*t.domain, *th.domain, a)) return Error::no_rights;
+        if (Error e = check_priority(*t.domain, *th.domain, a); e != Error::ok) return e;
         scheduler::set_priority(th, isok::u8(a));
         return Error::ok;
     case ThreadOp::set_ipc_buffer: return set_ipc_buffer(th, a);

@@ -58,13 +58,17 @@ void kill_thread(Thread& first, const char* why) {
     }
 }
 
+void kill_abandoned(Thread* orphan) {
+    if (orphan) kill_thread(*orphan, abandoned);
+}
+
 void stop_thread(Thread& t) {
     if (t.state == ThreadState::dead) return;
-    if (Thread* orphan = detach(t, ThreadState::inactive)) kill_thread(*orphan, abandoned);
+    kill_abandoned(detach(t, ThreadState::inactive));
 }
 
 void destroy_thread(Thread& t) {
-    if (Thread* orphan = detach(t, ThreadState::dead)) kill_thread(*orphan, abandoned);
+    kill_abandoned(detach(t, ThreadState::dead));
     (void)notification_bind(t, nullptr);
     if (t.vcpu) {
         arch::forget_vcpu(t.guest);

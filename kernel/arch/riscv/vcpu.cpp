@@ -42,6 +42,8 @@ constexpr u64 hgatp_vmid_mask = 0x3fffull << hgatp_vmid_shift;
 constexpr u64 hstatus_vsxl = 3ull << 32; // WARL, left as the hart has it
 
 VcpuState* loaded = nullptr;
+bool sstc_for_guests = false;
+bool in_guest_mode = false;
 u64 hgatp_now = 0;
 unsigned vmid_width = 0;
 kernel::TagAllocator vmids;
@@ -56,8 +58,6 @@ unsigned probe_vmid_bits() {
     csr_write(CSR_HGATP, 0);
     return unsigned(__builtin_popcountll(back));
 }
-bool sstc_for_guests = false;
-bool in_guest_mode = false;
 
 void save(VcpuState& v) {
     v.vsstatus = csr_read(CSR_VSSTATUS);

@@ -90,8 +90,9 @@ template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
 // the thread asking: the new domain's maximum priority may not exceed its own.
 isok::Result<KernelObject*, Error> create_domain(Domain& authority, Domain& payer, u64 budget, u64 cap_slots,
                                                  bool guest, u64 max_priority);
-// True when a thread of `authority` may give a thread of `target` this priority.
-bool may_assign_priority(const Domain& authority, const Domain& target, u64 priority);
+// Whether a thread of `authority` may give a thread of `target` this priority: ok,
+// bad_argument (not a priority) or no_rights (above either domain's maximum).
+Error check_priority(const Domain& authority, const Domain& target, u64 priority);
 
 // Returns an object's memory and refunds its payer; capabilities to it go stale.
 void release_object(KernelObject& object, usize size);

@@ -28,7 +28,7 @@ public:
     // is returned, whenever tags start over: entries of the previous generation go.
     template <class Flush> isok::u64 tag_for(TagLease& lease, Flush flush_all) {
         if (lease.generation == generation_) return lease.tag;
-        if (next_ > last_ || next_ < first_) {
+        if (next_ > last_) {
             ++generation_;
             next_ = first_;
             flush_all();

@@ -82,6 +82,8 @@ isok::Result<Thread*, Error> create_thread(Domain& domain, u64 priority);
 void destroy_thread(Thread& thread);
 // Ends a thread now: out of every queue, any caller waiting on it told reply_dropped.
 void kill_thread(Thread& thread, const char* why);
+// Kills a thread left waiting for an exception reply that will never come (null: none).
+void kill_abandoned(Thread* orphan);
 // Takes a thread off the CPU and out of any IPC; it can be configured and started again.
 void stop_thread(Thread& thread);
 

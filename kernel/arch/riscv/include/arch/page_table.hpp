@@ -85,7 +85,7 @@ public:
     u64 satp(u64 asid = 0) const;
 
 private:
-    // Clears every leaf that starts in [va, va+size); no check, no refusal.
+    // Clears the leaves that make up [va, va+size), which must all be there.
     void clear(VirtAddr va, u64 size);
     isok::Status<MapError> map_one(VirtAddr va, PhysAddr pa, unsigned level, u64 perms);
     u64* table(PhysAddr pa) const { return static_cast<u64*>(to_ptr_(pa)); }
