@@ -29,9 +29,12 @@ void breach(const char* attack, const char* what);
 // One step that must be refused with `want`: a breach when it is not.
 bool expect_refusal(const char* attack, const char* step, Error got, Error want);
 
-// A second thread of this process at `entry(arg)`, on a stack of its own (the n-th of
-// the attacker's helper stacks), with `handler` as its exception handler (or none).
-u64 spawn(void (*entry)(u64), u64 arg, u64 n, u64 handler, bool go = true);
+// `count` stacks of `bytes` each, mapped at fresh addresses: the top of the first is
+// returned, the i-th's top is that plus i * bytes.
+u64 stacks(u64 count, u64 bytes);
+// A thread of this process at `entry(arg)` on the stack at `sp`, with `handler` as its
+// exception handler; not started.
+u64 make_thread(void (*entry)(u64), u64 arg, u64 sp, u64 handler);
 
 // The attacks, one per file.
 void stale_frame();

@@ -7,7 +7,6 @@ namespace attack {
 namespace {
 
 constexpr const char* name = "kill-chain";
-constexpr u64 link_stack_area = 0x28000000;
 constexpr u64 link_stack_bytes = 256;
 
 // A link receives its predecessor's exception, then faults: its stack is never used
@@ -23,34 +22,18 @@ constexpr u64 link_stack_bytes = 256;
     sys::exit(1);
 }
 
-u64 thread_at(void (*entry)(u64), u64 arg, u64 index, u64 handler) {
-    u64 thread = take_slot();
-    Error e = sys::create(ObjectType::thread, thread, self, 100);
-    if (e == Error::ok)
-        e = sys::set_registers(thread, u64(isok::uptr(entry)), link_stack_area + (index + 1) * link_stack_bytes, arg);
-    if (e == Error::ok) e = sys::set_exception_handler(thread, handler);
-    if (e != Error::ok) isok::rt::fatal("attacker: link %lu: %s\n", index, isok::rt::error_name(e));
-    return thread;
-}
-
 } // namespace
 
 void kill_chain(u64 length) {
-    u64 pages = (length + 1) * link_stack_bytes / 4096 + 1;
-    u64 stacks = make(ObjectType::memory, pages);
-    if (Error e = sys::map(self, stacks, 0, link_stack_area, pages, rw); e != Error::ok)
-        isok::rt::fatal("attacker: link stacks: %s\n", isok::rt::error_name(e));
-    // Capabilities are dropped as soon as the kernel holds what it needs (a handler in
-    // the thread, a receiver in the endpoint's queue): two slots serve the whole chain.
+    u64 stack = stacks(length, link_stack_bytes);
+    // Two slots a link (its thread, its handler): the manifest gives 4096.
     u64 handler = make(ObjectType::endpoint);
-    u64 first = thread_at(first_link, 0, 0, handler);
+    u64 first = make_thread(first_link, 0, stack, handler);
     for (u64 i = 1; i < length; ++i) {
         u64 next_handler = make(ObjectType::endpoint);
-        u64 t = thread_at(link, handler, i, next_handler);
+        u64 t = make_thread(link, handler, stack + i * link_stack_bytes, next_handler);
         if (Error e = sys::start(t); e != Error::ok) isok::rt::fatal("attacker: start: %s\n", isok::rt::error_name(e));
         sys::yield(); // the link runs and waits in receive on `handler`
-        (void)sys::cap_delete(t);
-        (void)sys::cap_delete(handler);
         handler = next_handler;
     }
     isok::rt::print("attack %s: %lu threads, each handling the fault of the one before\n", name, length);

@@ -21,7 +21,7 @@ void priority() {
     held &= expect_refusal(name, "create a thread at 255", made, Error::no_rights);
     if (made == Error::ok) {
         // What the attack is for: a spinner above everyone.
-        (void)sys::set_registers(t, u64(isok::uptr(spin)), 0x20001000, 0);
+        (void)sys::set_registers(t, u64(isok::uptr(spin)), stacks(1, 4096), 0);
         (void)sys::start(t);
     }
     held &= expect_refusal(name, "create a thread at 101", sys::create(ObjectType::thread, take_slot(), self, 101),

@@ -36,7 +36,7 @@ void stale_frame() {
     (void)sys::cap_copy(self_thread, child, 7, rights::control);
 
     u64 handler = make(ObjectType::endpoint);
-    spawn(probe, handler, 0, handler);
+    (void)sys::start(make_thread(probe, handler, stacks(1, 4096), handler));
     isok::rt::Received r = sys::receive(handler);
     if (isok::abi::info_label(r.info) == isok::abi::exception_label) {
         isok::rt::print("attack %s: the old window faults: cause %lu at %lx\n", name, r.words[0], r.words[2]);

@@ -1,13 +1,11 @@
-// The attacker's own bookkeeping: slots, helper threads and the verdict lines.
+// The attacker's own bookkeeping: slots, stacks, threads and the verdict lines.
 #include "attack.hpp"
 
 namespace attack {
 namespace {
 
 u64 next_free = 0;
-u64 helper_stacks = 0;
-constexpr u64 stack_area = 0x20000000;  // helper stacks, 1 page each
-constexpr u64 max_helpers = 64;
+u64 next_stack_area = 0x20000000;
 
 } // namespace
 
@@ -36,19 +34,22 @@ bool expect_refusal(const char* attack, const char* step, Error got, Error want)
     return false;
 }
 
-u64 spawn(void (*entry)(u64), u64 arg, u64 n, u64 handler, bool go) {
-    if (!helper_stacks) {
-        helper_stacks = make(ObjectType::memory, max_helpers);
-        if (Error e = sys::map(self, helper_stacks, 0, stack_area, max_helpers, rw); e != Error::ok)
-            isok::rt::fatal("attacker: helper stacks: %s\n", isok::rt::error_name(e));
-    }
-    if (n >= max_helpers) isok::rt::fatal("attacker: helper %lu of %lu\n", n, max_helpers);
+u64 stacks(u64 count, u64 bytes) {
+    u64 pages = (count * bytes + 4095) / 4096;
+    u64 memory = make(ObjectType::memory, pages);
+    u64 base = next_stack_area;
+    if (Error e = sys::map(self, memory, 0, base, pages, rw); e != Error::ok)
+        isok::rt::fatal("attacker: stacks: %s\n", isok::rt::error_name(e));
+    next_stack_area += (pages + 1) * 4096; // an unmapped page between two areas
+    return base + bytes;
+}
+
+u64 make_thread(void (*entry)(u64), u64 arg, u64 sp, u64 handler) {
     u64 thread = take_slot();
     Error e = sys::create(ObjectType::thread, thread, self, 100);
-    if (e == Error::ok) e = sys::set_registers(thread, u64(isok::uptr(entry)), stack_area + (n + 1) * 4096, arg);
-    if (e == Error::ok && handler) e = sys::set_exception_handler(thread, handler);
-    if (e == Error::ok && go) e = sys::start(thread);
-    if (e != Error::ok) isok::rt::fatal("attacker: helper thread: %s\n", isok::rt::error_name(e));
+    if (e == Error::ok) e = sys::set_registers(thread, u64(isok::uptr(entry)), sp, arg);
+    if (e == Error::ok) e = sys::set_exception_handler(thread, handler);
+    if (e != Error::ok) isok::rt::fatal("attacker: thread: %s\n", isok::rt::error_name(e));
     return thread;
 }
 
