@@ -252,6 +252,14 @@ Result<Plan, Error> Plan::open(Bytes available) {
 
 const char* Plan::system() const { return plan_.size() ? text(plan_, header_field::system) : ""; }
 
+namespace {
+// A stored 0 means "no maximum of its own": the priority itself.
+u32 max_priority_of(Bytes process) {
+    u32 stored = load32(process, process_field::max_priority);
+    return stored ? stored : load32(process, process_field::priority);
+}
+} // namespace
+
 Result<Process, Error> Plan::process(u32 index) const {
     if (index >= processes_) return fail(Error::not_found);
     Bytes r = process_record(plan_, index);
@@ -261,8 +269,7 @@ Result<Process, Error> Plan::process(u32 index) const {
         .budget = load64(r, process_field::budget),
         .stack = load64(r, process_field::stack),
         .priority = load32(r, process_field::priority),
-        .max_priority = load32(r, process_field::max_priority) ? load32(r, process_field::max_priority)
-                                                               : load32(r, process_field::priority),
+        .max_priority = max_priority_of(r),
         .time_slice = load32(r, process_field::time_slice),
         .cap_slots = load32(r, process_field::cap_slots),
         .fault_handler = load32(r, process_field::fault_handler),
