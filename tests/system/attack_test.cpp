@@ -2,6 +2,7 @@
 // as a hostile process (user/tests/attacker) beside a witness process and the mini
 // guest in a VM (tests/system/systems/attack_*.toml). The kernel must refuse the
 // attack with a clear error, stay up, and the witness and the VM must finish their work.
+#include "disk_image.hpp"
 #include "system_test.hpp"
 
 using namespace isok::test;
@@ -11,8 +12,10 @@ namespace {
 class AttackTest : public SystemTest {
 protected:
     // Boots until the attacker(s), the witness and the guest have all said they are done.
-    QemuRun attack(const std::string& system, std::vector<std::string> done = {"[attacker] attacker done\r\n"}) {
+    QemuRun attack(const std::string& system, std::vector<std::string> done = {"[attacker] attacker done\r\n"},
+                   std::vector<std::string> extra = {}) {
         QemuConfig c;
+        c.extra = std::move(extra);
         c.kernel = kernel_path;
         c.boot_image = test_image(system);
         done.push_back("[mini] powered off\r\n");
@@ -94,6 +97,18 @@ TEST_F(AttackTest, ReleasingObjectsCostsTheSameWhateverElseThePayerOwns) {
     EXPECT_TRUE(run.contains("[attacker] attack release-cost: refused: release is linear\n"));
 }
 
+// Finding 8: the kernel read a device window as if it were RAM and panicked.
+TEST_F(AttackTest, TheKernelNeverReadsADeviceWindowForAProcess) {
+    std::string disk = disk::work_folder("attack_device_window") + "/disk0.img";
+    ASSERT_TRUE(disk::create_zeroed(disk, 2 * disk::mib));
+    QemuRun run = attack("attack_device_window", {"[attacker] attacker done\r\n"}, disk::qemu_drive(disk, "disk0", true));
+    for (const char* step : {"debug_write from the window: bad_address", "the window as the IPC buffer: bad_address"})
+        EXPECT_TRUE(run.contains(std::string("[attacker] attack device-window: ") + step + "\n")) << step;
+    EXPECT_EQ(run.match(R"(a thread runs at the window: its handler gets cause 1[23] at 800000000, instruction 0\n)").size(),
+              1u);
+    EXPECT_TRUE(run.contains("[attacker] attack device-window: refused: the kernel never reads or writes a device window for a process\n"));
+}
+
 // Finding 9: domain_info without read, destroying the domain that pays for one's own,
 // and one memory object writable at one address and executable at another.
 TEST_F(AttackTest, TheSmallerHolesAreClosed) {
@@ -103,4 +118,21 @@ TEST_F(AttackTest, TheSmallerHolesAreClosed) {
                              "map it executable once the writable mapping is gone: ok",
                              "map it writable while it is mapped executable: busy"})
         EXPECT_TRUE(run.contains(std::string("[attacker] attack leftovers: ") + step + "\n")) << step;
+}
+
+// Finding 9: a reply placed capabilities in its caller without the grant right.
+TEST_F(AttackTest, AReplyCarriesCapabilitiesOnlyWithGrant) {
+    QemuRun run = attack("attack_reply_grant");
+    std::vector<std::string> seen;
+    for (std::size_t at = 0; at < run.console.size();) {
+        auto next = run.console.find("attack reply-grant: ", at);
+        if (next == std::string::npos) break;
+        auto end = run.console.find('\n', next);
+        seen.push_back(run.console.substr(next, end - next));
+        at = end;
+    }
+    ASSERT_GE(seen.size(), 5u);
+    EXPECT_EQ(seen[1], "attack reply-grant: nothing arrived") << "without grant";
+    EXPECT_EQ(seen[3], "attack reply-grant: a capability arrived") << "with grant";
+    EXPECT_TRUE(run.contains("[attacker] attack reply-grant: refused: a reply carries capabilities only through a receive capability with grant\n"));
 }

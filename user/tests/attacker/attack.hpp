@@ -44,5 +44,7 @@ void fpu_victim();
 void fpu_spy();
 void release_cost();
 void leftovers();
+void device_window();
+void reply_grant();
 
 } // namespace attack
