@@ -3,6 +3,7 @@
 #include <arch/layout.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/domain.hpp>
+#include <kernel/hart.hpp>
 
 namespace kernel {
 namespace {
@@ -63,6 +64,7 @@ isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest, u64 ma
 
 void Domain::teardown() {
     KERNEL_ASSERT(paid.empty() && mappings.empty());
+    harts::leave_space(*this); // no hart may walk the tables once they are gone
     space.release();
     if (cap_frame_count_) give_frames(cap_frames_, cap_frame_count_);
     cap_frame_count_ = 0;

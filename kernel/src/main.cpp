@@ -2,7 +2,9 @@
 #include <arch/cpu.hpp>
 #include <arch/interrupt.hpp>
 #include <arch/layout.hpp>
+#include <arch/kernel_space.hpp>
 #include <arch/sbi.hpp>
+#include <arch/smp.hpp>
 #include <arch/timer.hpp>
 #include <arch/vcpu.hpp>
 #include <isok/bytes.hpp>
@@ -10,6 +12,8 @@
 #include <kernel/console.hpp>
 #include <kernel/memory.hpp>
 #include <kernel/panic.hpp>
+#include <kernel/hart.hpp>
+#include <kernel/kernel_lock.hpp>
 #include <kernel/kmem.hpp>
 #include <kernel/platform.hpp>
 #include <kernel/power.hpp>
@@ -78,6 +82,12 @@ void start_interrupts() {
     if (!timer::start(platform.timebase_hz, tick_hz)) refuse_boot("timebase %lu Hz is too slow", platform.timebase_hz);
 }
 
+// The other harts join once the kernel's page table, timer and interrupts are set up.
+void start_other_harts() {
+    usize running = harts::start_others(platform.hart_ids, platform.hart_count, platform.timebase_hz);
+    console::print("  harts running: %lu of %lu\n", running, platform.hart_count);
+}
+
 // Hands the machine to the root process; with none, the kernel only ticks and echoes.
 [[noreturn]] void run_system() {
     const isok::bootimage::Image* image = boot_image::get();
@@ -94,6 +104,8 @@ extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 extern "C" [[noreturn]] void kernel_entry(isok::u64 hart_id, isok::u64 dtb_phys) {
     using namespace kernel;
     for (auto* ctor = __init_array_start; ctor != __init_array_end; ++ctor) (*ctor)();
+    harts::init_boot_hart(isok::u32(hart_id));
+    kernel_lock::acquire(); // the other harts wait here until the system is built
     arch::install_trap_vector();
     isok::PhysRange dtb = device_tree_extent(isok::PhysAddr(dtb_phys));
     discover_platform(hart_id, dtb);
@@ -105,7 +117,27 @@ extern "C" [[noreturn]] void kernel_entry(isok::u64 hart_id, isok::u64 dtb_phys)
     arch::allow_user_counters();
     print_banner(hart_id);
     boot_image::open(platform);
+    arch::smp::enable_ipi();
+    start_other_harts();
     start_interrupts();
     selftest::run_if_requested(platform);
     run_system();
+}
+
+// Every other hart, from secondary_start (boot.S): the hart-local state the boot hart
+// set up for itself, then the scheduler, which has nothing for it until threads are
+// given this hart.
+extern "C" [[noreturn]] void secondary_entry(kernel::Hart* self) {
+    using namespace kernel;
+    arch::install_trap_vector();
+    arch::activate(arch::kernel_page_table());
+    arch::hypervisor_init_hart();
+    arch::timer::program(~isok::u64{0});
+    arch::allow_user_counters();
+    arch::smp::enable_ipi();
+    __atomic_store_n(&self->online, true, __ATOMIC_SEQ_CST);
+    arch::smp::send_ipi(hart(0).hart_id); // the boot hart waits for this one
+    kernel_lock::acquire(); // once the boot hart has built the system
+    timer::start_hart();
+    scheduler::exit_to_user();
 }

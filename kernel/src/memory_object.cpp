@@ -4,6 +4,7 @@
 #include <arch/layout.hpp>
 #include <arch/vcpu.hpp>
 #include <kernel/assert.hpp>
+#include <kernel/hart.hpp>
 #include <kernel/memory_object.hpp>
 
 namespace kernel {
@@ -105,10 +106,12 @@ void destroy_mapping(Mapping& m) {
         // did not, its frames would stay reachable after they are freed.
         auto unmapped = m.domain->space.unmap(isok::VirtAddr(m.address), m.pages * frame_size);
         KERNEL_ASSERT(unmapped.ok());
+        // Every hart drops the translations before the frames can be reused.
         if (m.domain->is_guest())
             arch::flush_guest_tlb();
         else
             arch::flush_tlb();
+        harts::shoot_down(*m.domain);
         count_mapping(m, -1);
         m.domain->mappings.remove(m);
         m.memory->mappings.remove(m);

@@ -35,6 +35,7 @@ constexpr Entry entries[] = {
     {Syscall::null, sys_null},
     {Syscall::interrupt_control, sys_interrupt_control},
     {Syscall::memory_info, sys_memory_info},
+    {Syscall::hart_info, sys_hart_info},
 };
 
 constexpr usize table_size = usize(Syscall::count);

@@ -1,4 +1,5 @@
 // Thread system calls: configure and start threads, yield, exit, debug output.
+#include <kernel/hart.hpp>
 #include <kernel/console.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
@@ -19,6 +20,8 @@ constexpr u64 max_time_slice = 1000;
 // hands them to an OS (hart id, device tree).
 Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
     if (target.state != ThreadState::inactive) return Error::bad_state;
+    // Fresh registers are zero FPU registers too, not what the thread had before.
+    scheduler::forget_fpu(target);
     if (target.vcpu) {
         arch::init_guest_context(target.context, pc, sp, arg);
         return Error::ok;
@@ -95,6 +98,10 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
         vcpu::lower(th, a);
         return Error::ok;
     case ThreadOp::bind_notification: return bind_notification(t, th, a);
+    case ThreadOp::set_hart:
+        if (a >= hart_count() || !hart(a).online) return Error::bad_argument;
+        scheduler::set_hart(th, u32(a));
+        return Error::ok;
     case ThreadOp::set_time_slice:
         if (a == 0 || a > max_time_slice) return Error::bad_argument;
         th.time_slice = u32(a);
@@ -104,6 +111,14 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
 }
 
 Error sys_null(Thread&, arch::TrapFrame&) { return Error::ok; }
+
+Error sys_hart_info(Thread&, arch::TrapFrame& f) {
+    usize online = 0;
+    for (usize i = 0; i < hart_count(); ++i) online += hart(i).online ? 1 : 0;
+    f.a(1) = this_hart().index;
+    f.a(2) = online;
+    return Error::ok;
+}
 
 Error sys_yield(Thread& t, arch::TrapFrame&) {
     scheduler::yield(t);

@@ -1,5 +1,6 @@
 // vCPU bookkeeping (see vcpu.hpp). The list is short: it holds every vCPU of every VM.
 #include <arch/vcpu.hpp>
+#include <kernel/hart.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/timer.hpp>
 #include <kernel/vcpu.hpp>
@@ -29,16 +30,23 @@ void wait_for_interrupt(Thread& t) {
     timer::wake_at(arch::timer_deadline(t.guest));
 }
 
+// A vCPU loaded on another hart takes the change when that hart next enters it.
+void kick_loaded(u32 loaded_on) {
+    if (loaded_on != arch::VcpuState::not_loaded) harts::kick(hart(loaded_on));
+}
+
 void raise(Thread& t, u64 bits) {
-    arch::raise_interrupts(t.guest, bits);
+    kick_loaded(arch::raise_interrupts(t.guest, bits));
     if (arch::interrupt_pending(t.guest)) wake(t);
 }
 
-void lower(Thread& t, u64 bits) { arch::lower_interrupts(t.guest, bits); }
+void lower(Thread& t, u64 bits) { kick_loaded(arch::lower_interrupts(t.guest, bits)); }
 
 u64 on_timer(u64 now) {
     u64 earliest = ~u64{0};
+    u32 here = this_hart().index;
     for (Thread* t = all.front(); t; t = List<Thread, VcpuSet>::next(*t)) {
+        if (t->hart != here) continue; // each hart keeps the timers of its own vCPUs
         arch::expire_guest_timer(t->guest, now);
         if (t->guest.waiting && arch::interrupt_pending(t->guest)) wake(*t);
         // A waiting vCPU needs the host timer for any of its timers; a running one only

@@ -45,8 +45,9 @@ _start:
 
     /* Now move PC and stack to the link address. */
     li      t1, KERNEL_VIRT_OFFSET
-    la      sp, kernel_stack_top    /* one kernel stack from boot on (trap_entry.S) */
+    la      sp, __boot_stack_top    /* hart 0's kernel stack from boot on (trap_entry.S) */
     add     sp, sp, t1
+    mv      tp, zero                /* no kernel::Hart yet: kernel_entry makes hart 0's */
     la      t0, 3f
     add     t0, t0, t1
     jr      t0
@@ -54,6 +55,34 @@ _start:
     call    kernel_entry            /* (hart id, dtb physical) in a0, a1 */
 4:  wfi
     j       4b
+
+    /* Another hart, started by the boot hart through SBI HSM: a0 = hart id, a1 = its
+       kernel::Hart (virtual), MMU off. The same boot page table takes it to the link
+       address, where it runs on its own stack with tp = its Hart. */
+    .globl secondary_start
+secondary_start:
+    csrw    sie, zero
+    csrw    sscratch, zero
+    la      t0, early_trap_spin
+    csrw    stvec, t0
+    la      t0, boot_page_table
+    srli    t0, t0, 12
+    li      t1, 8 << 60
+    or      t0, t0, t1
+    sfence.vma
+    csrw    satp, t0
+    sfence.vma
+    li      t1, KERNEL_VIRT_OFFSET
+    la      t0, 5f
+    add     t0, t0, t1
+    jr      t0
+5:
+    mv      tp, a1
+    ld      sp, 0(tp)               /* Hart::stack_top */
+    mv      a0, tp
+    call    secondary_entry
+6:  wfi
+    j       6b
 
     /* Before the kernel installs its trap vector nothing can be reported: wait. */
     .align 4

@@ -3,6 +3,7 @@
 #include <arch/csr.hpp>
 #include <arch/interrupt.hpp>
 #include <arch/plic.hpp>
+#include <arch/smp.hpp>
 #include <kernel/irq.hpp>
 #include <kernel/timer.hpp>
 
@@ -35,7 +36,9 @@ void handle(isok::u64 code) {
             plic.complete(irq);
         }
         return;
-    default: return; // software interrupts: the kernel sends none to itself
+    // Another hart's kick: taking it was the point, the scheduler runs on the way out.
+    case csr::irq_ssoft: smp::clear_ipi(); return;
+    default: return;
     }
 }
 

@@ -5,7 +5,7 @@
 #include <arch/layout.hpp>
 
 extern "C" char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __data_end[], __stack_bottom[], __stack_end[], __kernel_end[];
+    __data_end[], __stacks_start[], __kernel_end[];
 
 namespace arch {
 namespace {
@@ -59,8 +59,11 @@ isok::Status<MapError> build_kernel_space(const kernel::Platform& platform, kern
     if (auto s = map_image_part(space, __text_start, __text_end, pte::read | pte::exec); !s) return s;
     if (auto s = map_image_part(space, __rodata_start, __rodata_end, pte::read); !s) return s;
     if (auto s = map_image_part(space, __data_start, __data_end, pte::read | pte::write); !s) return s;
-    // The page below __stack_bottom stays unmapped: the stack's guard.
-    if (auto s = map_image_part(space, __stack_bottom, __stack_end, pte::read | pte::write); !s) return s;
+    // Each hart's guard page, below its stack, stays unmapped.
+    for (isok::usize i = 0; i < kernel_stacks; ++i) {
+        const char* bottom = __stacks_start + i * (page + kernel_stack_bytes) + page;
+        if (auto s = map_image_part(space, bottom, bottom + kernel_stack_bytes, pte::read | pte::write); !s) return s;
+    }
     for (isok::usize i = 0; i < platform.memory_count; ++i)
         if (auto s = map_ram(space, platform.memory[i]); !s) return s;
     if (platform.has_uart)

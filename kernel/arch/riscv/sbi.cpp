@@ -3,13 +3,14 @@
 
 namespace arch::sbi {
 
-Ret call(u64 ext, u64 fid, u64 a0, u64 a1, u64 a2) {
+Ret call(u64 ext, u64 fid, u64 a0, u64 a1, u64 a2, u64 a3) {
     register u64 r_a0 asm("a0") = a0;
     register u64 r_a1 asm("a1") = a1;
     register u64 r_a2 asm("a2") = a2;
+    register u64 r_a3 asm("a3") = a3;
     register u64 r_a6 asm("a6") = fid;
     register u64 r_a7 asm("a7") = ext;
-    asm volatile("ecall" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a6), "r"(r_a7) : "memory");
+    asm volatile("ecall" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7) : "memory");
     return {i64(r_a0), r_a1};
 }
 

@@ -6,6 +6,8 @@
 #include <arch/vm_exit.hpp>
 #include <kernel/exception.hpp>
 #include <kernel/fastpath.hpp>
+#include <kernel/hart.hpp>
+#include <kernel/kernel_lock.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
 
@@ -14,7 +16,14 @@ constexpr isok::u64 cause_user_ecall = 8;
 }
 
 extern "C" [[noreturn]] void trap_from_user(arch::TrapFrame* frame) {
-    kernel::Thread& t = *kernel::scheduler::current();
+    kernel::Hart& self = kernel::this_hart();
+    if (self.shared) {
+        kernel::kernel_lock::acquire();
+        // Another hart took the thread away while this one waited for the lock: whatever
+        // it trapped for happens again when it next runs (sepc was not moved).
+        if (!self.running || &self.running->frame() != frame) kernel::scheduler::exit_to_user();
+    }
+    kernel::Thread& t = *self.running;
     kernel::scheduler::save_fpu_if_dirty(t);
     if (t.vcpu) {
         arch::handle_guest_trap(t, csr_read(CSR_HTVAL), csr_read(CSR_HTINST));

@@ -4,6 +4,7 @@
 #include <arch/cpu.hpp>
 #include <arch/timer.hpp>
 #include <arch/vcpu.hpp>
+#include <kernel/hart.hpp>
 
 #define CSR_VSSTATUS 0x200
 #define CSR_VSIE 0x204
@@ -24,6 +25,7 @@
 namespace arch {
 namespace {
 
+using isok::u32;
 using isok::u64;
 
 constexpr u64 hstatus_spv = 1 << 7;  // sret returns to V=1
@@ -41,15 +43,21 @@ constexpr u64 hgatp_vmid_shift = 44;
 constexpr u64 hgatp_vmid_mask = 0x3fffull << hgatp_vmid_shift;
 constexpr u64 hstatus_vsxl = 3ull << 32; // WARL, left as the hart has it
 
-VcpuState* loaded = nullptr;
 bool sstc_for_guests = false;
-bool in_guest_mode = false;
-u64 hgatp_now = 0;
 unsigned vmid_width = 0;
 kernel::TagAllocator vmids;
 
+HartGuest& here() { return kernel::this_hart().guest; }
+
 void hfence_gvma_all() { asm volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); }
+// Every VS-stage entry of the VMID in hgatp.
 void hfence_vvma_all() { asm volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory"); }
+// New VMIDs for everyone: no hart may keep an entry made under an old one, nor run a
+// vCPU under one (each other hart unloads its vCPU; this one is loading one).
+void hfence_gvma_everywhere() {
+    hfence_gvma_all();
+    kernel::harts::retag_guests_everywhere();
+}
 
 // The spec's way: write ones to every VMID bit and see which stick (zero may).
 unsigned probe_vmid_bits() {
@@ -87,6 +95,31 @@ void load(const VcpuState& v) {
     csr_write(CSR_HVIP, v.hvip);
 }
 
+u64 with_remote(const VcpuState& v, u64 hvip) { return (hvip & ~(v.hvip_remote >> 32)) | u32(v.hvip_remote); }
+
+// Another hart changes what it cannot write itself: the last word for each bit wins.
+void ask_remote(VcpuState& v, u64 set, u64 clear) {
+    u64 s = (u32(v.hvip_remote) & ~clear) | set;
+    u64 c = ((v.hvip_remote >> 32) & ~set) | clear;
+    v.hvip_remote = c << 32 | s;
+}
+
+// What other harts asked for this vCPU's hvip while it was loaded here.
+void apply_remote_hvip(VcpuState& v) {
+    u64 set = u32(v.hvip_remote), clear = v.hvip_remote >> 32;
+    v.hvip_remote = 0;
+    csr_clear(CSR_HVIP, clear);
+    csr_set(CSR_HVIP, set);
+}
+
+void unload(HartGuest& g) {
+    save(*g.loaded);
+    g.loaded->hvip = with_remote(*g.loaded, g.loaded->hvip);
+    g.loaded->hvip_remote = 0;
+    g.loaded->loaded_on = VcpuState::not_loaded;
+    g.loaded = nullptr;
+}
+
 // Nothing of a guest may stay pending on the hart: no injected line, no enabled VS
 // interrupt, no VS timer (load() restores all three).
 void clear_guest_interrupts() {
@@ -103,15 +136,21 @@ void hypervisor_init(bool sstc) {
     csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & hstatus_vsxl);
     vmid_width = probe_vmid_bits();
     vmids.init(vmid_width);
-    hgatp_now = 0;
+    sstc_for_guests = sstc;
+    hypervisor_init_hart();
+}
+
+void hypervisor_init_hart() {
+    csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & hstatus_vsxl);
+    csr_write(CSR_HGATP, 0);
+    here().hgatp_now = 0;
     hfence_gvma_all();
     hfence_vvma_all();
     csr_write(CSR_HEDELEG, delegated_exceptions);
     csr_write(CSR_HIDELEG, vs_interrupts);
     csr_write(CSR_HCOUNTEREN, 0x7); // cycle, time, instret
     csr_write(CSR_HVIP, 0);
-    sstc_for_guests = sstc;
-    if (sstc) csr_set(CSR_HENVCFG, henvcfg_stce);
+    if (sstc_for_guests) csr_set(CSR_HENVCFG, henvcfg_stce);
 }
 
 void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
@@ -123,32 +162,55 @@ void init_guest_context(UserContext& context, u64 pc, u64 a0, u64 a1) {
 
 unsigned vmid_bits() { return vmid_width; }
 
-void enter_guest(VcpuState& vcpu, const PageTable& guest_space, kernel::TagLease& vmid) {
-    // Only loading a vCPU can renew a VMID (and start VMIDs over): while the same vCPU
-    // stays loaded, hgatp stays right.
-    if (loaded != &vcpu) {
-        if (loaded) save(*loaded);
+namespace {
+
+// Loads a vCPU on this hart, or renews its VMID after VMIDs started over.
+[[gnu::noinline]] void switch_guest(HartGuest& g, VcpuState& vcpu, const PageTable& guest_space, GuestTags& tags) {
+    u32 here_index = kernel::this_hart().index;
+    if (g.loaded != &vcpu) {
+        if (g.loaded) unload(g);
         load(vcpu);
-        loaded = &vcpu;
-        u64 hgatp = guest_space.satp(vmids.tag_for(vmid, hfence_gvma_all));
-        if (hgatp != hgatp_now) {
-            csr_write(CSR_HGATP, hgatp);
-            hgatp_now = hgatp;
-        }
+        g.loaded = &vcpu;
+        vcpu.loaded_on = here_index;
     }
+    tags.ran_on |= u64{1} << here_index;
+    u64 hgatp = guest_space.satp(vmids.tag_for(tags.vmid, hfence_gvma_everywhere));
+    if (hgatp != g.hgatp_now) {
+        csr_write(CSR_HGATP, hgatp);
+        g.hgatp_now = hgatp;
+    }
+    if (tags.last_vcpu[here_index] != &vcpu) {
+        hfence_vvma_all();
+        tags.last_vcpu[here_index] = &vcpu;
+    }
+}
+
+} // namespace
+
+void enter_guest(VcpuState& vcpu, const PageTable& guest_space, GuestTags& tags) {
+    HartGuest& g = here();
+    // While the same vCPU stays loaded here, hgatp stays right: when VMIDs start over,
+    // every hart unloads its vCPU (hfence_gvma_everywhere), so each loads again here.
+    if (g.loaded != &vcpu) [[unlikely]]
+        switch_guest(g, vcpu, guest_space, tags);
+    if (vcpu.hvip_remote) [[unlikely]]
+        apply_remote_hvip(vcpu);
     csr_write(CSR_HSTATUS, hstatus_spv | hstatus_spvp | hstatus_vtw | (csr_read(CSR_HSTATUS) & hstatus_vsxl));
-    in_guest_mode = true;
+    g.in_guest_mode = true;
 }
 
 void enter_host() {
-    if (!in_guest_mode) return;
+    HartGuest& g = here();
+    if (!g.in_guest_mode) return;
     csr_clear(CSR_HSTATUS, hstatus_spv);
-    in_guest_mode = false;
+    g.in_guest_mode = false;
 }
 
 void forget_vcpu(VcpuState& vcpu) {
-    if (loaded == &vcpu) {
-        loaded = nullptr;
+    HartGuest& g = here();
+    if (g.loaded == &vcpu) {
+        g.loaded = nullptr;
+        vcpu.loaded_on = VcpuState::not_loaded;
         clear_guest_interrupts();
     }
 }
@@ -158,36 +220,44 @@ void forget_vcpu(VcpuState& vcpu) {
 // vstimecmp in the past), enabled or not, may end every WFI at once (QEMU's does), and
 // the idle hart would spin through the firmware instead of sleeping.
 void park_guest() {
-    if (!loaded) return;
-    save(*loaded);
+    HartGuest& g = here();
+    if (!g.loaded) return;
+    unload(g);
     clear_guest_interrupts();
-    loaded = nullptr;
 }
 
-void raise_interrupts(VcpuState& v, u64 bits) {
+u32 raise_interrupts(VcpuState& v, u64 bits) {
     bits &= vs_interrupts;
-    if (loaded == &v)
+    if (here().loaded == &v) {
         csr_set(CSR_HVIP, bits);
-    else
+    } else if (v.loaded_on != VcpuState::not_loaded) {
+        ask_remote(v, bits, 0);
+    } else {
         v.hvip |= bits;
+    }
+    return v.loaded_on;
 }
 
-void lower_interrupts(VcpuState& v, u64 bits) {
+u32 lower_interrupts(VcpuState& v, u64 bits) {
     bits &= vs_interrupts;
-    if (loaded == &v)
+    if (here().loaded == &v) {
         csr_clear(CSR_HVIP, bits);
-    else
+    } else if (v.loaded_on != VcpuState::not_loaded) {
+        ask_remote(v, 0, bits);
+    } else {
         v.hvip &= ~bits;
+    }
+    return v.loaded_on;
 }
 
 u64 timer_deadline(VcpuState& v) {
     if (!sstc_for_guests) return v.sbi_deadline;
-    u64 hardware = loaded == &v ? csr_read(CSR_VSTIMECMP) : v.vstimecmp;
+    u64 hardware = here().loaded == &v ? csr_read(CSR_VSTIMECMP) : v.vstimecmp;
     return hardware < v.sbi_deadline ? hardware : v.sbi_deadline;
 }
 
 bool interrupt_pending(VcpuState& v) {
-    u64 hvip = loaded == &v ? csr_read(CSR_HVIP) : v.hvip;
+    u64 hvip = here().loaded == &v ? csr_read(CSR_HVIP) : with_remote(v, v.hvip);
     return (hvip & vs_interrupts) || timer::now() >= timer_deadline(v);
 }
 
@@ -195,7 +265,7 @@ bool interrupt_pending(VcpuState& v) {
 // hart, and the guest's own vstimecmp stays entirely the guest's.
 void set_sbi_timer(VcpuState& v, u64 deadline) {
     // SBI: setting the timer clears a pending timer interrupt.
-    lower_interrupts(v, vs_timer);
+    (void)lower_interrupts(v, vs_timer); // on the vCPU's own hart: its SBI call
     v.sbi_deadline = deadline;
     if (timer::now() >= deadline) expire_guest_timer(v, deadline);
 }
@@ -203,7 +273,7 @@ void set_sbi_timer(VcpuState& v, u64 deadline) {
 bool expire_guest_timer(VcpuState& v, u64 now) {
     if (now < v.sbi_deadline) return false;
     v.sbi_deadline = ~0ull;
-    raise_interrupts(v, vs_timer);
+    (void)raise_interrupts(v, vs_timer); // v runs on this hart (vcpu::on_timer)
     return true;
 }
 

@@ -3,6 +3,7 @@
 // domain's requests and nobody else's.
 #pragma once
 #include <arch/page_table.hpp>
+#include <arch/vcpu.hpp>
 #include <kernel/capability.hpp>
 #include <kernel/kmem.hpp>
 #include <kernel/placement.hpp>
@@ -45,7 +46,7 @@ public:
     PaidList paid; // objects charged to this domain
     u32 id = 0;
     isok::u8 max_priority = 0;
-    TagLease vmid; // a VM's G-stage tag (see tag_allocator.hpp)
+    arch::GuestTags guest_tags; // a VM's: its VMID and where its translations may be
 
 private:
     class Tables final : public arch::TableFrames {

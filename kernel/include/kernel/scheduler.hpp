@@ -1,9 +1,16 @@
 // The one scheduler: fixed priorities, round robin among equals, a time slice per
-// thread from the timer tick. Threads now, vCPUs later: both are Threads to it.
+// thread from the timer tick, on every hart. Threads and vCPUs are both Threads to it.
 #pragma once
 #include <kernel/thread.hpp>
 
+namespace kernel {
+struct Hart;
+}
+
 namespace kernel::scheduler {
+
+// Every hart's scheduler state starts here (its FPU holds firmware values).
+void init_hart(Hart& h);
 
 Thread* current();
 void make_ready(Thread& t);
@@ -18,10 +25,14 @@ bool may_run_next(const Thread& t);
 // The running thread `from` blocks in `state` and `to` runs at once (the IPC fast path).
 [[noreturn]] void switch_now(Thread& from, ThreadState state, Thread& to);
 void set_priority(Thread& t, isok::u8 priority);
+// Moves t to another hart (an online hart's index); it runs there from now on.
+void set_hart(Thread& t, u32 hart_index);
 void tick();
 // Called on every entry from user mode: keeps a thread's FPU registers before anyone
 // else can run.
 void save_fpu_if_dirty(Thread& t);
+// t starts over with zero FPU registers: no hart may take what it holds for t's.
+void forget_fpu(Thread& t);
 // Leaves the kernel into the best runnable thread; idles in WFI while there is none.
 [[noreturn]] void exit_to_user();
 

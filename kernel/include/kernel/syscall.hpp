@@ -32,5 +32,6 @@ Error sys_domain_info(Thread&, arch::TrapFrame&);
 Error sys_null(Thread&, arch::TrapFrame&);
 Error sys_interrupt_control(Thread&, arch::TrapFrame&);
 Error sys_memory_info(Thread&, arch::TrapFrame&);
+Error sys_hart_info(Thread&, arch::TrapFrame&);
 
 } // namespace kernel

@@ -49,6 +49,7 @@ public:
     ThreadState state = ThreadState::inactive;
     isok::u8 priority = 0;
     bool fpu_used = false;
+    u32 hart = 0; // the hart (kernel::Hart::index) it runs on, and nowhere else
     u32 time_slice = default_time_slice;
     u32 slice_left = default_time_slice;
 

@@ -31,6 +31,7 @@ enum class Syscall : u64 {
     null = 19,         // (): enters and leaves the kernel; the baseline of every benchmark
     interrupt_control = 20, // (interrupt, InterruptOp, arg)
     memory_info = 21,  // (memory) -> physical address, pages: for drivers that program DMA
+    hart_info = 22,    // () -> the hart the caller runs on (0 = the boot hart), how many harts run
     count
 };
 
@@ -129,6 +130,7 @@ enum class ThreadOp : u64 {
     raise_interrupts = 7,  // vCPU only: (bits of hvip to set: 1<<2 VSSIP, 1<<6 VSTIP, 1<<10 VSEIP)
     lower_interrupts = 8,  // vCPU only: (bits of hvip to clear)
     bind_notification = 9, // (notification slot with read right, or no_slot to unbind)
+    set_hart = 10,         // (hart: 0 .. hart_info's count - 1): where the thread runs from now on
 };
 
 // A thread with a bound notification that receives on an endpoint also receives the

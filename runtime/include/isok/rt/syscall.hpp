@@ -158,6 +158,18 @@ inline MemoryInfo memory_info(u64 memory) {
     return {Error(r.a[0]), r.a[1], r.a[2]};
 }
 
+struct HartInfo {
+    Error error;
+    u64 hart;  // the hart the caller runs on, 0 for the boot hart
+    u64 harts; // how many run
+};
+inline HartInfo hart_info() {
+    Registers r = raw_syscall(Syscall::hart_info);
+    return {Error(r.a[0]), r.a[1], r.a[2]};
+}
+// From now on the thread runs on that hart only.
+inline Error set_hart(u64 thread, u64 hart) { return thread_control(thread, abi::ThreadOp::set_hart, hart); }
+
 inline DomainInfo domain_info(u64 domain) {
     Registers r = raw_syscall(Syscall::domain_info, domain);
     return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};

@@ -10,6 +10,17 @@ inline void enable_interrupts() { csr_set(sstatus, csr::sstatus_sie); }
 inline void disable_interrupts() { csr_clear(sstatus, csr::sstatus_sie); }
 inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
 inline void flush_tlb() { asm volatile("sfence.vma" ::: "memory"); }
+// Spinning: a hint that this hart waits on memory (Zihintpause; a plain fence elsewhere).
+inline void spin_pause() { asm volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); }
+
+// The kernel keeps the running hart's own record (kernel::Hart) in tp; user tp is
+// saved with the other registers on every trap.
+inline void* this_hart_pointer() {
+    void* p;
+    asm("mv %0, tp" : "=r"(p));
+    return p;
+}
+inline void set_this_hart_pointer(void* p) { asm volatile("mv tp, %0" ::"r"(p) : "memory"); }
 
 // Under QEMU -icount these count retired instructions exactly.
 inline u64 instructions_retired() { return csr_read(instret); }

@@ -15,6 +15,12 @@ inline constexpr u64 physmap_base = 0xFFFFFFC000000000ull;
 // The boot page table covers this much of the physical address space with the direct map.
 inline constexpr u64 physmap_boot_size = 64ull << 30;
 
+// Kernel stacks (trap_entry.S, linker.ld): one per hart, each above an unmapped guard
+// page; and a smaller stack per hart to report an overflow from.
+inline constexpr u64 kernel_stacks = 8;
+inline constexpr u64 kernel_stack_bytes = 16384;
+inline constexpr u64 overflow_stack_bytes = 8192;
+
 inline void* phys_to_virt(PhysAddr pa) { return reinterpret_cast<void*>(physmap_base + pa.raw()); }
 inline PhysAddr kernel_image_phys(const void* p) { return PhysAddr(reinterpret_cast<u64>(p) - kernel_virt_offset); }
 

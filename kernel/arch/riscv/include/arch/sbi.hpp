@@ -18,12 +18,16 @@ inline constexpr u64 ext_time = 0x54494D45;
 inline constexpr u64 ext_srst = 0x53525354;
 inline constexpr u64 ext_dbcn = 0x4442434E;
 inline constexpr u64 ext_legacy_putchar = 0x01;
+inline constexpr u64 ext_hsm = 0x48534D;
+inline constexpr u64 ext_ipi = 0x735049;
+inline constexpr u64 ext_rfence = 0x52464E43;
 
+inline constexpr i64 error_invalid_param = -3;
 inline constexpr u64 reset_shutdown = 0;
 inline constexpr u64 reason_none = 0;
 inline constexpr u64 reason_system_failure = 1;
 
-Ret call(u64 ext, u64 fid, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0);
+Ret call(u64 ext, u64 fid, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0);
 
 bool probe_extension(u64 ext);
 void console_putchar(char c);
