@@ -2,8 +2,8 @@
 // describes. Phases: (1) each process with its domain, thread, memory, program and, when
 // it has links, its Links page; (2) endpoints; (3) grants; (4) fault handlers; (5) VMs,
 // each with what its VMM process gets besides; (6) networks and disks; (7) startup and
-// Links pages; (8) start. A process or VM that fails is reported by name and left out;
-// the others still start.
+// Links pages; (8) start, each process's thread on its hart. A process or VM that fails is
+// reported by name and left out; the others still start.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
@@ -94,8 +94,13 @@ u32 build(const bootimage::Image& image, const plan::Plan& plan) {
             root::discard_process(children[i]);
     root::release_channels();
     u32 started = 0;
-    for (u32 i = 0; i < count; ++i)
-        if (children[i].ok && root::start_process(children[i])) ++started;
+    for (u32 i = 0; i < count; ++i) {
+        if (!children[i].ok) continue;
+        bool said = false;
+        root::harts::place(children[i].thread, root::harts::of_process(plan, i), {"process", children[i].plan.name},
+                           said);
+        if (root::start_process(children[i])) ++started;
+    }
     return started;
 }
 
@@ -113,6 +118,7 @@ int main(const startup::Info&) {
               system.process_count(), system.endpoint_count(), system.vm_count(), system.port_count(),
               system.disk_count());
     (void)root::make_fault_endpoint();
+    root::harts::init();
     u32 started = build(image, system);
     u32 failed = system.process_count() - started;
     if (failed) rt::print("started %u processes, %u failed\n", started, failed);

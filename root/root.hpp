@@ -90,6 +90,26 @@ Error set_badged_handler(u64 thread, u64 endpoint, u64 badge);
 void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 count);
 [[noreturn]] void serve_faults(Child* children, u32 count);
 
+// Harts (docs/manifest.md, "Harts"): the hart the plan asks for a process's first thread (a
+// VMM without harts of its own: its VM's vCPU 0's) or for a VM's vCPU; the boot hart for
+// unset lists (harts.cpp can spread those instead: the processes that are not VMMs, then the
+// VMs, round robin in plan order, a VM's vCPUs on consecutive harts from its own).
+namespace harts {
+void init(); // learns how many harts run
+u32 of_process(const isok::plan::Plan& plan, u32 process);
+u32 of_vcpu(const isok::plan::Plan& plan, u32 vm, u32 vcpu);
+// Whose thread moves, for messages: "process" or "vm", its name, and for a vCPU its index.
+struct Owner {
+    const char* kind;
+    const char* name;
+    u32 vcpu = isok::plan::none;
+};
+// Moves a thread that has not started to hart `wanted`, or, when that one does not run, to
+// wanted modulo the running harts; says so once per `said`. Never fails: at worst the thread
+// stays on the boot hart.
+void place(u64 thread, u32 wanted, const Owner& owner, bool& said);
+} // namespace harts
+
 // Virtual machines (phase 5, before the startup pages are sealed): each VM's domain, guest
 // RAM and vCPUs, and what its VMM (children[vm.vmm]) gets besides its own process. A VM
 // that fails takes its VMM with it.

@@ -3,7 +3,8 @@
 // process of the plan, built like any other; here it also gets guest RAM, the guest's kernel
 // and initrd straight from the boot image, a vm::Config page, the endpoint every vCPU's exits
 // arrive on, and capabilities to the VM, its RAM and its vCPUs (isok/vm_config.hpp). The
-// vCPUs are not started: the VMM starts vCPU 0 once it has loaded the guest.
+// vCPUs are placed on their harts but not started: the VMM starts vCPU 0 once it has
+// loaded the guest.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
@@ -26,6 +27,9 @@ using isok::bootimage::Kind;
 // What the root holds of one VM while it builds it; every slot is released at the end.
 struct Guest {
     isok::plan::Vm plan;
+    const isok::plan::Plan* system = nullptr;
+    u32 index = 0;          // in the plan, for the harts of its vCPUs
+    bool said_hart = false; // a hart it asks for is not running, and the root said so
     Child* vmm = nullptr;
     Entry kernel;
     Entry initrd; // data empty when the VM has none
@@ -77,6 +81,7 @@ bool make_machine(Guest& g) {
         if (!check(g, slots::create(ObjectType::thread, g.vcpus[i], g.domain, v.priority), "creating a vCPU"))
             return false;
         g.vcpu_count = i + 1;
+        harts::place(g.vcpus[i], harts::of_vcpu(*g.system, g.index, i), {"vm", v.name, i}, g.said_hart);
         if (!check(g, sys::set_time_slice(g.vcpus[i], v.time_slice), "setting a vCPU's time slice") ||
             !check(g, set_badged_handler(g.vcpus[i], g.exits, i + 1), "sending a vCPU's exits to its VMM"))
             return false;
@@ -184,6 +189,8 @@ void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image
         if (!v) continue; // cannot happen for a validated plan
         Guest g;
         g.plan = *v;
+        g.system = &plan;
+        g.index = i;
         g.vmm = &children[v->vmm];
         bool ok = build_vm(g, image);
         finish(g, ok);

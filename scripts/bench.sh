@@ -12,6 +12,9 @@
 #    sends datagrams as fast as it can to another Linux VM, and to the native process inet;
 # 5. Linux writing and reading its raw virtio-blk disk in a VM (disk_bench.toml, a
 #    partition served by blockd) and directly on QEMU, with a disk of the same size.
+# 6. Two harts: the IPC round trip on one hart and across harts (bench_smp.toml, -smp 2
+#    under -icount), and CPU-bound work on one hart against two (bench_speedup.toml,
+#    -smp 2 with parallel harts and no -icount: a ratio of wall-clock times).
 # Then the ratios: VM exits against a system call and an IPC round trip, the workload in
 # a VM against the same as a process, Linux's boot to init and its disk in a VM against
 # directly.
@@ -27,7 +30,7 @@ linux=${LINUX_IMAGE:-$build/guests/linux/Image}
 images=${IMAGES:-$build/tests/system/images}
 limit=${BENCH_TIMEOUT:-120}
 for f in "$kernel" "$image" "$vm_image" "$linux" "$images/net_bench_vms.img" "$images/net_bench_inet.img" \
-    "$images/disk_bench.img"; do
+    "$images/disk_bench.img" "$images/bench_smp.img" "$images/bench_speedup.img"; do
     [ -f "$f" ] || { echo "bench: $f is missing (build first: make build)" >&2; exit 1; }
 done
 
@@ -37,12 +40,16 @@ trap 'if [ -n "$qemu" ]; then kill $qemu 2>/dev/null || true; fi; rm -rf "$dir"'
 
 # boot LOG PATTERN MEMORY QEMU-ARGS...: boots QEMU with its serial console in LOG and
 # stops it once a line matches PATTERN (grep), or fails when QEMU ends or runs out of
-# time first. The systems never end by themselves (their servers wait forever).
+# time first. The systems never end by themselves (their servers wait forever). The
+# machine has $harts harts (1 unless set) timed by $clock (-icount shift=0 unless set).
+harts=1
+clock="-icount shift=0"
 boot() {
     log=$1 pattern=$2 memory=$3
     shift 3
     : >"$log"
-    qemu-system-riscv64 -M virt -bios default -m "$memory" -smp 1 -icount shift=0 -display none \
+    # shellcheck disable=SC2086 # $clock is several arguments
+    qemu-system-riscv64 -M virt -bios default -m "$memory" -smp "$harts" $clock -display none \
         -serial "file:$log" -monitor none -no-reboot "$@" </dev/null >/dev/null 2>&1 &
     qemu=$!
     waited=0
@@ -166,6 +173,16 @@ disk_vm_write=$(diskbench '\[linux\] ' write disk)
 disk_vm_read=$(diskbench '\[linux\] ' read disk)
 disk_direct_write=$(diskbench '' write direct-disk)
 disk_direct_read=$(diskbench '' read direct-disk)
+
+# 6. Two harts: the round trips under -icount, then the speedup with parallel harts.
+harts=2
+boot "$dir/smp" '^\[bench\] done' 256M -kernel "$kernel" -initrd "$images/bench_smp.img"
+grep '^BENCH ' "$dir/smp.txt"
+clock="-accel tcg,thread=multi"
+boot "$dir/speedup" '^\[speedup\] done' 256M -kernel "$kernel" -initrd "$images/bench_speedup.img"
+grep '^BENCH ' "$dir/speedup.txt"
+harts=1
+clock="-icount shift=0"
 
 line vm_exit_sbi_time "$sbi" instructions
 line vm_exit_mmio "$mmio" instructions

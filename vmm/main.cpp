@@ -49,6 +49,9 @@ public:
     void raise(u32 v, u64 bits) override {
         if (v < count) (void)rt::sys::thread_control(slot[v], abi::ThreadOp::raise_interrupts, bits);
     }
+    void fence(u32 v) override {
+        if (v < count) (void)rt::sys::thread_control(slot[v], abi::ThreadOp::fence_guest);
+    }
     void lower(u32 v, u64 bits) override {
         if (v < count) (void)rt::sys::thread_control(slot[v], abi::ThreadOp::lower_interrupts, bits);
     }

@@ -36,5 +36,18 @@ const char* cause_name(u64 cause);
 [[noreturn]] void csr_junk();
 [[noreturn]] void sbi_junk(const Machine& m);
 [[noreturn]] void virtio_junk(const Machine& m);
+[[noreturn]] void ipi_storm(const Machine& m);
+
+// ipi-storm's supervisor software interrupt, from the trap handler: counted, SSIP cleared.
+void software_interrupt();
+
+} // namespace hostile
+
+// Where a hart started with SBI HSM hart_start enters (../mini/entry.S): a0 = hart id,
+// a1 = opaque = the top of its stack; it calls mini_secondary_main(hart id, stack top,
+// sstatus at entry).
+extern "C" void mini_secondary();
+
+namespace hostile {
 
 } // namespace hostile

@@ -26,6 +26,7 @@ const Scenario scenarios[] = {
     {"sbi-junk", sbi_junk},
     {"device", device},
     {"virtio-junk", virtio_junk},
+    {"ipi-storm", ipi_storm},
 };
 
 } // namespace
@@ -67,7 +68,7 @@ extern "C" [[noreturn]] void mini_main(hostile::u64 hart, hostile::u64 dtb) {
             isok::guest::console::uses_dbcn() ? "SBI DBCN" : "the legacy SBI putchar");
         s.run(machine);
     }
-    say("no scenario in bootargs \"%s\": want hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk>",
+    say("no scenario in bootargs \"%s\": want hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk|ipi-storm>",
         machine.bootargs);
     sbi::shutdown(true);
 }

@@ -1,5 +1,6 @@
 // The trap handler entry.S calls (mini_trap): the faults a scenario provokes on
-// purpose are counted and stepped over; anything else is reported and ends the guest.
+// purpose are counted and stepped over, IPIs (ipi-storm) counted; anything else is
+// reported and ends the guest.
 #include "../mini/trap.hpp"
 
 #include "hostile.hpp"
@@ -10,6 +11,7 @@ namespace hostile {
 namespace {
 
 constexpr u64 load_access_fault = 5, store_access_fault = 7;
+constexpr u64 supervisor_software = mini::cause::interrupt | 1;
 
 Trap recorded;
 
@@ -35,6 +37,7 @@ const char* cause_name(u64 cause) {
 
 extern "C" void mini_trap(mini::TrapFrame& f) {
     using namespace hostile;
+    if (f.scause == supervisor_software) return software_interrupt();
     bool provoked = f.scause == mini::cause::illegal_instruction || f.scause == load_access_fault ||
                     f.scause == store_access_fault;
     if (!provoked) {

@@ -1,5 +1,5 @@
-/* Mini guest entry, trap vector and the way into and out of U-mode.
-   Entered in S-mode with the MMU off: a0 = hart id, a1 = device tree (physical). */
+/* Mini guest entry (the first hart and secondary ones), trap vector and the way into and
+   out of U-mode. Entered in S-mode with the MMU off: a0 = hart id, a1 = device tree (physical). */
 
 #define FRAME_SIZE   288            /* TrapFrame in trap.hpp: x[32], sepc, sstatus, scause, stval */
 #define FRAME_SEPC   256
@@ -26,8 +26,30 @@ _start:
     j       1b
 2:  la      sp, mini_stack_top
     call    mini_main               /* (hart id, device tree) still in a0, a1 */
-3:  wfi
-    j       3b
+mini_park:
+    wfi
+    j       mini_park
+
+/* A secondary hart, started with SBI HSM hart_start(hart, mini_secondary, opaque):
+   a0 = hart id, a1 = opaque, which must be the top of a stack for this hart alone.
+   Same trap set-up as _start, no BSS clearing (the first hart owns memory), then
+   mini_secondary_main(hart id, stack top, sstatus as the hart found it: the SBI must
+   start it with SIE clear). A guest that never starts a hart gets the weak one below,
+   which parks it. */
+    .globl  mini_secondary
+mini_secondary:
+    csrr    a2, sstatus
+    csrw    sie, zero
+    csrw    sscratch, zero
+    la      t0, mini_trap_vector
+    csrw    stvec, t0
+    mv      sp, a1
+    call    mini_secondary_main
+    j       mini_park
+
+    .weak   mini_secondary_main
+mini_secondary_main:
+    j       mini_park
 
 /* Every trap: from U-mode sscratch holds the kernel stack (switch to it), from
    S-mode it is zero (stay on the current stack). Saves all registers and the trap

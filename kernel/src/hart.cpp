@@ -43,6 +43,7 @@ enum Request : u32 {
     flush_host = 2,  // sfence.vma
     flush_guest = 4, // hfence.gvma
     retag_guest = 8, // unload the vCPU, hfence.gvma (VMIDs started over)
+    fence_vcpu = 16, // hfence.vvma, fence.i for the loaded vCPU (a guest's RFENCE)
 };
 
 // Hands `what` to hart h and sleeps until it is done (the hart wakes this one).
@@ -145,6 +146,10 @@ void shoot_down(const Domain& d) {
     }
 }
 
+void fence_guest(Hart& h) {
+    if (h.online) ask(h, fence_vcpu);
+}
+
 void retag_guests_everywhere() {
     for (usize i = 0; i < used; ++i)
         if (&records[i] != &this_hart() && records[i].online) ask(records[i], retag_guest);
@@ -169,6 +174,7 @@ void serve_requests(Hart& h) {
     if (asked & flush_host) arch::flush_tlb();
     if (asked & retag_guest) arch::park_guest();
     if (asked & (flush_guest | retag_guest)) arch::flush_guest_tlb();
+    if (asked & fence_vcpu) arch::fence_guest_here();
     __atomic_store_n(&h.requests, 0, __ATOMIC_SEQ_CST);
     arch::smp::send_ipi(h.asked_by);
 }

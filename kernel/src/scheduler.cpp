@@ -165,9 +165,27 @@ void set_priority(Thread& t, isok::u8 priority) {
     }
 }
 
+namespace {
+
+// What t leaves in its old hart's registers: a vCPU's VS state goes back to memory (the
+// new hart loads it from there), and that hart's FPU no longer counts as t's.
+void leave_hart_state(Thread& t) {
+    Hart& old = hart(t.hart);
+    if (t.vcpu && t.guest.loaded_on != arch::VcpuState::not_loaded) {
+        if (t.guest.loaded_on == this_hart().index)
+            arch::park_guest();
+        else
+            harts::evict(hart(t.guest.loaded_on));
+    }
+    if (old.fpu_owner == &t) old.fpu_owner = residue;
+}
+
+} // namespace
+
 void set_hart(Thread& t, u32 index) {
     if (t.hart == index) return;
     if (t.state == ThreadState::running) take_off_other_hart(t);
+    leave_hart_state(t);
     bool queued = t.state == ThreadState::ready;
     if (queued) dequeue(t);
     if (t.state == ThreadState::running) {

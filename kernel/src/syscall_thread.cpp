@@ -23,6 +23,12 @@ Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
     // Fresh registers are zero FPU registers too, not what the thread had before.
     scheduler::forget_fpu(target);
     if (target.vcpu) {
+        // A vCPU starts as a hart out of reset (SBI HSM): no VS state of its earlier run,
+        // wherever that is still loaded.
+        if (u32 on = target.guest.loaded_on; on != arch::VcpuState::not_loaded && on != this_hart().index)
+            harts::evict(hart(on));
+        arch::forget_vcpu(target.guest);
+        target.guest = arch::VcpuState{};
         arch::init_guest_context(target.context, pc, sp, arg);
         return Error::ok;
     }
@@ -96,6 +102,10 @@ Error sys_thread_control(Thread& t, arch::TrapFrame& f) {
     case ThreadOp::lower_interrupts:
         if (!th.vcpu) return Error::wrong_type;
         vcpu::lower(th, a);
+        return Error::ok;
+    case ThreadOp::fence_guest:
+        if (!th.vcpu) return Error::wrong_type;
+        vcpu::fence(th);
         return Error::ok;
     case ThreadOp::bind_notification: return bind_notification(t, th, a);
     case ThreadOp::set_hart:

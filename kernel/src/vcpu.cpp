@@ -1,5 +1,6 @@
 // vCPU bookkeeping (see vcpu.hpp). The list is short: it holds every vCPU of every VM.
 #include <arch/vcpu.hpp>
+#include <kernel/domain.hpp>
 #include <kernel/hart.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/timer.hpp>
@@ -41,6 +42,17 @@ void raise(Thread& t, u64 bits) {
 }
 
 void lower(Thread& t, u64 bits) { kick_loaded(arch::lower_interrupts(t.guest, bits)); }
+
+void fence(Thread& t) {
+    for (const arch::VcpuState*& last : t.domain->guest_tags.last_vcpu)
+        if (last == &t.guest) last = nullptr;
+    u32 on = t.guest.loaded_on;
+    if (on == arch::VcpuState::not_loaded) return;
+    if (on == this_hart().index)
+        arch::fence_guest_here();
+    else
+        harts::fence_guest(hart(on));
+}
 
 u64 on_timer(u64 now) {
     u64 earliest = ~u64{0};

@@ -19,6 +19,13 @@ std::array<isok::u8, plan::layout::mac_bytes> mac_of(const plan::Port& p) {
     return mac;
 }
 
+// A hart list as the writer takes it; what open() accepted holds at most 8 indices below 8.
+std::vector<isok::u8> harts_of(const plan::Harts& h) {
+    check(h.count <= plan::layout::max_harts);
+    for (isok::u32 i = 0; i < h.count; ++i) check(h.index[i] < plan::layout::max_harts);
+    return std::vector<isok::u8>(h.index, h.index + h.count);
+}
+
 // Rewrites an accepted plan from what its accessors return.
 plan::Writer rewrite(const plan::Plan& p, isok::Bytes input) {
     check(string_inside(p.system(), input));
@@ -38,7 +45,8 @@ plan::Writer rewrite(const plan::Plan& p, isok::Bytes input) {
                                 .fault_handler = r.fault_handler,
                                 .fault_endpoint = r.fault_endpoint,
                                 .fault_badge = r.fault_badge,
-                                .args = r.args});
+                                .args = r.args,
+                                .harts = harts_of(r.harts)});
         for (isok::u32 g = 0; g < r.grant_count; ++g) {
             plan::Grant grant = *p.grant(i, g);
             check(string_inside(grant.name, input) && grant.endpoint < p.endpoint_count());
@@ -57,7 +65,7 @@ plan::Writer rewrite(const plan::Plan& p, isok::Bytes input) {
               string_inside(v.bootargs, input));
         check(v.vmm < p.process_count() && *p.vm_of(v.vmm) == i);
         w.add(plan::VmSpec{v.name, v.kernel, v.initrd, v.memory, v.budget, v.vcpus, v.priority, v.time_slice,
-                           v.devices, v.vmm, v.bootargs});
+                           v.devices, v.vmm, v.bootargs, harts_of(v.harts)});
     }
     for (isok::u32 i = 0; i < p.port_count(); ++i) {
         plan::Port r = *p.port(i);

@@ -80,13 +80,15 @@ Seed small_plan() {
         return plan::ProcessSpec{.name = name, .image = name, .budget = 1 << 20, .stack = 16384, .priority = 100,
                                  .time_slice = 10, .cap_slots = 64};
     };
-    u32 server = w.add(process("server")), client = w.add(process("client")), vmm = w.add(process("vm1.vmm"));
+    auto client_spec = process("client");
+    client_spec.harts = {1, 0};
+    u32 server = w.add(process("server")), client = w.add(client_spec), vmm = w.add(process("vm1.vmm"));
     u32 sw = w.add(process("switch")), blockd = w.add(process("blockd"));
     u32 channel = w.add(plan::EndpointSpec{"echo", plan::EndpointKind::channel, server, false});
     w.add(plan::GrantSpec{server, "echo", channel, isok::abi::rights::read, 0, plan::Role::server});
     w.add(plan::GrantSpec{client, "echo", channel, isok::abi::rights::write, 1, plan::Role::client});
     w.add(plan::VmSpec{"vm1", "vm1.kernel", "", 16 << 20, 17 << 20, 1, 100, 10,
-                       u32(isok::vm::device::uart | isok::vm::device::virtio_net), vmm, "console=hvc0"});
+                       u32(isok::vm::device::uart | isok::vm::device::virtio_net), vmm, "console=hvc0", {2}});
     w.add(plan::PortSpec{"lan", 0, sw, client, {0x02, 0, 0, 0, 0, 1}});
     w.add(plan::PortSpec{"lan", 0, sw, vmm, {0x02, 0, 0, 0, 0, 2}});
     w.add(plan::DiskSpec{"disk0", blockd});

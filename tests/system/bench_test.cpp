@@ -92,6 +92,12 @@ void expect_channel_figures(const Figures& lines) {
     expect_ratios(lines, {"disk_vm_write_ratio", "disk_vm_read_ratio"});
 }
 
+// What it adds from the two-hart benchmarks (bench_smp.toml, bench_speedup.toml).
+void expect_smp_figures(const Figures& lines) {
+    expect_counts(lines, {"ipc_call_reply_smp2", "ipc_call_reply_cross_hart"});
+    expect_ratios(lines, {"smp_speedup_processes"});
+}
+
 } // namespace
 
 TEST_F(BenchTest, BenchSystemPrintsEveryFigureWellFormed) {
@@ -104,6 +110,30 @@ TEST_F(BenchTest, BenchSystemPrintsEveryFigureWellFormed) {
     QemuRun run = boot(c);
     ASSERT_TRUE(run.reached_until);
     expect_all_figures(bench_lines(run.console));
+}
+
+// The two-hart benchmark systems: the round trips under -icount, the speedup with
+// parallel harts (a ratio of wall-clock times, so only its form is checked).
+TEST_F(BenchTest, BenchSmpSystemsPrintEveryFigureWellFormed) {
+    QemuConfig c;
+    c.kernel = kernel_path;
+    c.boot_image = test_image("bench_smp");
+    c.harts = 2;
+    c.until = "[bench] done";
+    c.whole_lines = true;
+    c.timeout = std::chrono::seconds(120);
+    QemuRun run = boot(c);
+    ASSERT_TRUE(run.reached_until);
+    EXPECT_TRUE(run.contains("[bench] done: client on hart 0, servers on harts 0 and 1"));
+    c.boot_image = test_image("bench_speedup");
+    c.parallel = true;
+    c.until = "[speedup] done";
+    QemuRun speedup = boot(c);
+    ASSERT_TRUE(speedup.reached_until);
+    Figures lines = bench_lines(run.console);
+    for (const auto& [name, figure] : bench_lines(speedup.console)) lines[name] = figure;
+    EXPECT_EQ(lines.size(), 3u);
+    expect_smp_figures(lines);
 }
 
 // The VM benchmark system: the workload as a process, then the benchmark guest and two
@@ -151,10 +181,11 @@ TEST_F(BenchTest, MakeBenchScriptPrintsOnlyTheBenchLines) {
     std::istringstream in(out);
     int lines = 0;
     for (std::string line; std::getline(in, line); ++lines) EXPECT_EQ(line.rfind("BENCH ", 0), 0u) << line;
-    EXPECT_EQ(lines, 29);
+    EXPECT_EQ(lines, 32);
     Figures figures = bench_lines(out);
-    EXPECT_EQ(figures.size(), 29u);
+    EXPECT_EQ(figures.size(), 32u);
     expect_process_figures(figures);
     expect_vm_figures(figures);
     expect_channel_figures(figures);
+    expect_smp_figures(figures);
 }

@@ -146,8 +146,34 @@ TEST_F(HostileGuestTest, SpinMaskedNeverEnds) {
 TEST_F(HostileGuestTest, WithoutAScenarioItNamesThoseItKnowsAndPowersOff) {
     QemuRun run = boot(guest("hostile", "quiet"));
     EXPECT_TRUE(run.contains("hostile: no scenario in bootargs \"quiet\": want "
-                             "hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk>"));
+                             "hostile=<outside|mmio-storm|spin-masked|csr-junk|sbi-junk|device|virtio-junk|ipi-storm>"));
     EXPECT_TRUE(run.exit.has_value());
+}
+
+// ipi-storm on four harts of bare QEMU: OpenSBI answers the storm, the malformed calls
+// and the stop/start race, so the scenario itself is sound. OpenSBI's remote fences wait
+// for every hart: under -icount (one hart at a time) a round takes seconds, hence parallel
+// harts and 200 rounds (the stopping hart stops at rounds 50, 100 and 150).
+TEST_F(HostileGuestTest, IpiStormOnFourHartsEndsWithEveryHartsRoundsDone) {
+    QemuConfig c = guest("hostile", "hostile=ipi-storm hostile.count=200");
+    c.harts = 4;
+    c.parallel = true;
+    c.timeout = std::chrono::seconds(120);
+    QemuRun run = boot(c);
+    auto all = lines(run);
+    ASSERT_TRUE(run.exit.has_value()) << "the guest did not power QEMU off";
+    std::regex hart(R"(hostile: ipi-storm: hart \d+: 200 rounds, \d+ IPIs sent, [1-9]\d* received, 200 fences, 0 failed calls, \d+ start\(s\), \d+ stop\(s\))");
+    EXPECT_EQ(count_matching(all, hart), 4);
+    for (const char* line : {"send_ipi with hart_mask_base 2^63: 80 SBI_ERR_INVALID_PARAM",
+                             "hart_start of a running hart (me): 80 SBI_ERR_ALREADY_AVAILABLE",
+                             "hart_start of a hart that does not exist: 80 SBI_ERR_INVALID_PARAM"})
+        EXPECT_NE(find_line(all, std::string("hostile: ipi-storm: ") + line), -1) << line;
+    EXPECT_EQ(count_matching(all, std::regex(R"(hostile: ipi-storm: hart \d stopped itself 3 time\(s\): 3 hart_start\(s\) brought it back, \d+ were refused, 0 start\(s\) of a running hart)")),
+              1);
+    EXPECT_FALSE(run.contains("sstatus.SIE set"));
+    EXPECT_EQ(count_matching(all, std::regex(R"(hostile: ipi-storm: 4 hart\(s\), 200 rounds each: \d+ IPIs sent, \d+ received, 800 fences, 0 failed calls; survived)")),
+              1);
+    EXPECT_EQ(*run.exit, 0) << "the guest found its counts wrong (it powers off with reason system failure)";
 }
 
 // On bare QEMU the exit figures are the firmware's, not a hypervisor's; what matters

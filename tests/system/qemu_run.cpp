@@ -16,8 +16,10 @@ namespace {
 
 std::vector<std::string> qemu_arguments(const QemuConfig& c) {
     std::vector<std::string> a = {"qemu-system-riscv64", "-M", "virt", "-bios", "default", "-m", c.memory,
-                                  "-smp", std::to_string(c.harts), "-icount", "shift=0", "-display", "none",
-                                  "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", c.kernel};
+                                  "-smp", std::to_string(c.harts)};
+    if (c.parallel) a.insert(a.end(), {"-accel", "tcg,thread=multi"});
+    else a.insert(a.end(), {"-icount", "shift=0"});
+    a.insert(a.end(), {"-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", c.kernel});
     if (!c.boot_image.empty()) a.insert(a.end(), {"-initrd", c.boot_image});
     if (!c.bootargs.empty()) a.insert(a.end(), {"-append", c.bootargs});
     a.insert(a.end(), c.extra.begin(), c.extra.end());
@@ -35,12 +37,19 @@ std::vector<std::string> qemu_arguments(const QemuConfig& c) {
     _exit(127);
 }
 
+// Whether `text` has appeared (with c.whole_lines: and its line has ended).
+bool appeared(const QemuConfig& c, const QemuRun& run, const std::string& text) {
+    auto at = run.console.find(text);
+    if (at == std::string::npos) return false;
+    return !c.whole_lines || run.console.find('\n', at + text.size()) != std::string::npos;
+}
+
 // Whether everything the run waits for has appeared (nothing to wait for: never).
 bool reached(const QemuConfig& c, const QemuRun& run) {
     if (c.until.empty() && c.until_all.empty()) return false;
-    if (!c.until.empty() && !run.contains(c.until)) return false;
+    if (!c.until.empty() && !appeared(c, run, c.until)) return false;
     for (const auto& text : c.until_all)
-        if (!run.contains(text)) return false;
+        if (!appeared(c, run, text)) return false;
     return true;
 }
 

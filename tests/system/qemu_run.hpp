@@ -1,4 +1,5 @@
-// Boots a system image in QEMU under -icount shift=0 and captures its serial console.
+// Boots a system image in QEMU, under -icount shift=0 unless asked for parallel harts,
+// and captures its serial console.
 #pragma once
 #include <chrono>
 #include <optional>
@@ -13,6 +14,9 @@ struct QemuConfig {
     std::string bootargs;          // -append
     std::string memory = "256M";
     int harts = 2;
+    // Harts in parallel (multi-threaded TCG, no -icount): real concurrency, but neither
+    // instruction counts nor interleavings repeat from run to run.
+    bool parallel = false;
     std::vector<std::string> extra; // further QEMU arguments (e.g. -cpu, -dtb)
     std::chrono::seconds timeout{60};
     // Typed on the console once `input_after` has appeared in the output.
@@ -22,6 +26,9 @@ struct QemuConfig {
     std::string until;
     // ... or as soon as all of these have appeared, in any order (with `until`, too).
     std::vector<std::string> until_all;
+    // The texts above count only once the line they are on has ended, so that a text
+    // may be the start of a line whose rest the test reads too.
+    bool whole_lines = false;
 };
 
 struct QemuRun {

@@ -26,6 +26,7 @@ struct FakeVcpus final : isok::vmm::VcpuControl {
     std::vector<u32> stops;
     u64 hvip[isok::vm::max_vcpus] = {};
     u64 raises = 0, lowers = 0; // calls, to check that only changes reach the kernel
+    std::vector<u32> fences;
     u64 time = 1000;
     bool start_fails = false;
 
@@ -43,6 +44,7 @@ struct FakeVcpus final : isok::vmm::VcpuControl {
         hvip[v] &= ~bits;
         ++lowers;
     }
+    void fence(u32 v) override { fences.push_back(v); }
     u64 now() override { return time; }
 };
 

@@ -201,8 +201,21 @@ TEST_F(VmmSbi, IpiSkipsStoppedHarts) {
 
 TEST_F(VmmSbi, RemoteFences) {
     for (u64 f : {0u, 1u, 2u}) EXPECT_EQ(error(sbi::ext_rfence, f, 0b11, 0), sbi::success);
+    // Only hart 0 runs: every fence reached it, none the stopped hart 1.
+    EXPECT_EQ(vcpus.fences, (std::vector<u32>{0, 0, 0}));
+    vcpus.fences.clear();
     EXPECT_EQ(error(sbi::ext_rfence, 1, 1, 7), sbi::err_invalid_param);
     for (u64 f : {3u, 4u, 5u, 6u, 7u}) EXPECT_EQ(error(sbi::ext_rfence, f, 1, 0), sbi::err_not_supported);
+    EXPECT_TRUE(vcpus.fences.empty()) << "a refused fence reached a vCPU";
+}
+
+TEST_F(VmmSbi, RemoteFencesReachEveryStartedHartNamed) {
+    for (isok::vmm::Hart& h : harts.hart) h.state = HartState::started;
+    EXPECT_EQ(error(sbi::ext_rfence, 1, 0b1010, 0), sbi::success);
+    EXPECT_EQ(vcpus.fences, (std::vector<u32>{1, 3}));
+    vcpus.fences.clear();
+    EXPECT_EQ(error(sbi::ext_rfence, 2, 0b1, 2), sbi::success); // base 2: hart 2
+    EXPECT_EQ(vcpus.fences, (std::vector<u32>{2}));
 }
 
 TEST_F(VmmSbi, TimerFallback) {

@@ -45,6 +45,30 @@ void print_grant(const plan::Plan& p, isok::u32 process, isok::u32 index) {
     std::printf(")\n");
 }
 
+std::string hart_list(const plan::Harts& h) {
+    std::string list;
+    for (isok::u32 i = 0; i < h.count; ++i) list += (i ? ", " : "") + std::to_string(h.index[i]);
+    return list;
+}
+
+// Where the root puts a process's first thread (docs/manifest.md, "Harts").
+void print_process_harts(const plan::Harts& h) {
+    if (!h.count) std::printf("  harts: none given; its thread runs on the boot hart, 0\n");
+    else std::printf("  harts %s: its thread starts on hart %u\n", hart_list(h).c_str(), h.index[0]);
+}
+
+// vCPU i runs on harts[i % count].
+void print_vm_harts(const plan::Vm& vm) {
+    if (!vm.harts.count) {
+        std::printf("  harts: none given; its vCPUs run on the boot hart, 0\n");
+        return;
+    }
+    std::printf("  harts %s:", hart_list(vm.harts).c_str());
+    for (isok::u32 i = 0; i < vm.vcpus; ++i)
+        std::printf("%s vCPU %u on hart %u", i ? "," : "", i, vm.harts.index[i % vm.harts.count]);
+    std::printf("\n");
+}
+
 void print_process(const plan::Plan& p, isok::u32 index, const Process& source) {
     const plan::Process pr = *p.process(index);
     std::printf("process %s: image %s, priority %u, time slice %u, stack %s, caps %u, budget %s (needs %s)\n", pr.name,
@@ -55,6 +79,7 @@ void print_process(const plan::Plan& p, isok::u32 index, const Process& source) 
                     static_cast<unsigned long long>(pr.fault_badge));
     for (isok::u32 g = 0; g < pr.grant_count; ++g) print_grant(p, index, g);
     if (*pr.args) std::printf("  args \"%s\"\n", pr.args);
+    print_process_harts(pr.harts);
 }
 
 std::string mac_words(const isok::u8* mac) {
@@ -119,8 +144,11 @@ void print_vm(const plan::Plan& p, isok::u32 index, const Vm& source) {
                 format_size(vm.budget).c_str(), format_size(source.need.ram).c_str(),
                 format_size(source.need.vcpus).c_str(), format_size(source.need.stage2).c_str(),
                 format_size(source.need.objects).c_str());
-    std::printf("  vmm %s: image %s, priority %u, budget %s (needs %s)\n", vmm.name, source.vmm.path.c_str(),
+    print_vm_harts(vm);
+    std::printf("  vmm %s: image %s, priority %u, budget %s (needs %s)", vmm.name, source.vmm.path.c_str(),
                 vmm.priority, format_size(vmm.budget).c_str(), format_size(source.vmm_need.total()).c_str());
+    if (vmm.harts.count) std::printf(", hart %u\n", vmm.harts.index[0]);
+    else std::printf(", beside vCPU 0\n");
     if (*vm.bootargs) std::printf("  bootargs \"%s\"\n", vm.bootargs);
 }
 

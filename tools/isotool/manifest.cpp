@@ -44,13 +44,26 @@ std::vector<const toml::table*> table_array(const toml::table& root, std::string
     return tables;
 }
 
+// 1 to max_harts hart indices, each once.
+void read_harts(TableReader& t, std::vector<isok::u8>& out) {
+    std::vector<isok::u64> harts;
+    if (!t.integers("harts", harts, 0, max_hart)) return;
+    if (harts.empty() || harts.size() > max_harts)
+        return t.error("harts", "harts must list 1 to " + std::to_string(max_harts) + " harts, not " +
+                                    std::to_string(harts.size()));
+    for (std::size_t i = 0; i < harts.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (harts[i] == harts[j]) return t.error("harts", "hart " + std::to_string(harts[i]) + " is listed twice");
+    out.assign(harts.begin(), harts.end());
+}
+
 Process read_process(const toml::table& table, std::size_t index, Diagnostics& d) {
     Process p;
     TableReader t(table, "process #" + std::to_string(index + 1), d, p.lines);
     t.string("name", p.name, true);
     if (!p.name.empty()) t.rename("process '" + p.name + "'");
     t.allow({"name", "image", "priority", "max_priority", "budget", "stack", "time_slice", "fault_handler", "caps",
-             "args"});
+             "args", "harts"});
     t.string("image", p.image, true);
     t.integer("priority", p.priority, min_priority, max_priority);
     // The most its threads may give any thread: never below its own priority.
@@ -65,6 +78,7 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
         p.fault_handler = handler;
     }
     t.string("args", p.args, false);
+    read_harts(t, p.harts);
     return p;
 }
 
@@ -86,7 +100,7 @@ Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
     t.string("name", v.name, true);
     if (!v.name.empty()) t.rename("vm '" + v.name + "'");
     t.allow({"name", "kernel", "initrd", "memory", "vcpus", "priority", "time_slice", "bootargs", "devices", "vmm",
-             "vmm_budget"});
+             "vmm_budget", "harts"});
     t.string("kernel", v.kernel.name, true);
     if (table.contains("initrd")) {
         v.initrd.emplace();
@@ -104,6 +118,7 @@ Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
         t.size("vmm_budget", budget);
         v.vmm_budget = budget;
     }
+    read_harts(t, v.harts);
     return v;
 }
 

@@ -39,6 +39,9 @@ inline constexpr isok::u64 vmm_headroom = 128 * isok::KiB;
 inline constexpr std::size_t max_args = 255; // startup::Info::args holds them and a NUL
 // Networks, disks and partitions: their names become capability names with a suffix.
 inline constexpr std::size_t max_link_name_length = 24;
+// Hart lists: indices 0..max_hart, at most max_harts of them (isok::plan::layout::max_harts).
+inline constexpr std::size_t max_harts = 8;
+inline constexpr isok::u64 max_hart = max_harts - 1;
 } // namespace manifest_rules
 
 // Where each key of a table was written, for messages that point at it.
@@ -61,6 +64,7 @@ struct Process {
     isok::u64 caps = manifest_rules::default_caps;
     std::optional<std::string> fault_handler;
     std::string args; // for startup::Info::args
+    std::vector<isok::u8> harts; // its first thread runs on harts[0]; empty: the root's choice
     Footprint need;   // the least budget it can run in, once checked
     Lines lines;
 };
@@ -91,6 +95,7 @@ struct Vm {
     std::string bootargs;
     std::vector<std::string> devices{"uart"};
     isok::u32 device_bits = 0;            // isok::vm::device, once checked
+    std::vector<isok::u8> harts;          // vCPU i runs on harts[i % size]; empty: the root's choice
     GuestFile vmm{manifest_rules::default_vmm, {}, {}}; // the VMM's ELF
     std::optional<isok::u64> vmm_budget;  // as written; vmm_budget_bytes() otherwise
     VmFootprint need;                     // the VM's own domain, once checked

@@ -16,6 +16,8 @@ namespace rights = isok::abi::rights;
 using isok::u32;
 using isok::u64;
 
+static_assert(manifest_rules::max_harts == plan::layout::max_harts);
+
 u32 index_of(const Manifest& m, const std::string& name) {
     for (std::size_t i = 0; i < m.processes.size(); ++i)
         if (m.processes[i].name == name) return u32(i);
@@ -40,7 +42,8 @@ plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::
                            .max_priority = u32(p.max_priority),
                            .time_slice = u32(p.time_slice),
                            .cap_slots = u32(p.caps),
-                           .args = p.args};
+                           .args = p.args,
+                           .harts = p.harts};
     if (p.fault_handler) {
         spec.fault_handler = index_of(m, *p.fault_handler);
         spec.fault_endpoint = fault_endpoints[spec.fault_handler];
@@ -58,16 +61,19 @@ std::string file_key(const GuestFile& f) {
 }
 
 // A VMM is a process of the VM's own, one priority above its vCPUs so that it answers
-// their exits before a spinning guest takes the processor again.
+// their exits before a spinning guest takes the processor again. It runs on the VM's first
+// hart, beside vCPU 0 (unset, the root puts it there too).
 plan::ProcessSpec vmm_spec(const Manifest& m, std::size_t vm) {
     const Vm& v = m.vms[vm];
-    return plan::ProcessSpec{.name = vmm_process(v),
-                             .image = vmm_entry(m, vm),
-                             .budget = v.vmm_budget_bytes(),
-                             .stack = manifest_rules::vmm_stack,
-                             .priority = u32(std::min(v.priority + 1, manifest_rules::max_priority)),
-                             .time_slice = u32(manifest_rules::default_time_slice),
-                             .cap_slots = u32(manifest_rules::vmm_caps)};
+    plan::ProcessSpec spec{.name = vmm_process(v),
+                           .image = vmm_entry(m, vm),
+                           .budget = v.vmm_budget_bytes(),
+                           .stack = manifest_rules::vmm_stack,
+                           .priority = u32(std::min(v.priority + 1, manifest_rules::max_priority)),
+                           .time_slice = u32(manifest_rules::default_time_slice),
+                           .cap_slots = u32(manifest_rules::vmm_caps)};
+    if (!v.harts.empty()) spec.harts = {v.harts[0]};
+    return spec;
 }
 
 plan::VmSpec vm_spec(const Vm& v, u32 vmm) {
@@ -81,7 +87,8 @@ plan::VmSpec vm_spec(const Vm& v, u32 vmm) {
                         .time_slice = u32(v.time_slice),
                         .devices = v.device_bits,
                         .vmm = vmm,
-                        .bootargs = v.bootargs};
+                        .bootargs = v.bootargs,
+                        .harts = v.harts};
 }
 
 // The plan index of a process or VM: a VM's links go to its VMM, whose record follows the

@@ -144,6 +144,34 @@ void TableReader::strings(std::string_view key, std::vector<std::string>& out, b
     out = std::move(values);
 }
 
+bool TableReader::integers(std::string_view key, std::vector<u64>& out, u64 min, u64 max) {
+    const toml::node* node = find(key, false);
+    if (!node) return false;
+    const auto* array = node->as_array();
+    if (!array) {
+        wrong_type(key, *node, "an array of integers");
+        return false;
+    }
+    std::vector<u64> values;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const std::string element = "element " + std::to_string(i + 1);
+        const auto* n = (*array)[i].as_integer();
+        if (!n) {
+            error(key, in_quotes(key) + " must be an array of integers; " + element + " is " + type_name((*array)[i]));
+            return false;
+        }
+        const std::int64_t value = n->get();
+        if (value < 0 || u64(value) < min || u64(value) > max) {
+            error(key, std::string(key) + " " + element + ", " + std::to_string(value) + ", is out of range " +
+                           std::to_string(min) + ".." + std::to_string(max));
+            return false;
+        }
+        values.push_back(u64(value));
+    }
+    out = std::move(values);
+    return true;
+}
+
 void TableReader::tables(std::string_view key, std::vector<const toml::table*>& out, bool required) {
     const toml::node* node = find(key, required);
     if (!node) return;

@@ -36,6 +36,8 @@ public:
     void size(std::string_view key, isok::u64& out, bool required = false); // bytes or "64K"; a page multiple
     void boolean(std::string_view key, bool& out);
     void strings(std::string_view key, std::vector<std::string>& out, bool required);
+    // An array of integers, each in min..max; true when the key is there and read.
+    bool integers(std::string_view key, std::vector<isok::u64>& out, isok::u64 min, isok::u64 max);
     // An array of inline tables, like ports = [ { domain = "a", mac = "..." } ].
     void tables(std::string_view key, std::vector<const toml::table*>& out, bool required);
 

@@ -1,61 +1,23 @@
 // bench: with the send end of channel "bench" it measures, with the receive end it is
 // the server it measures against (another process, so every round trip crosses address
-// spaces). Under QEMU with -icount shift=0, rdinstret counts every retired instruction,
+// spaces). With "bench.local" and "bench.remote" it measures the same round trip on a
+// two-hart machine (smp.cpp); with the argument "speedup", CPU-bound work on one hart
+// against two (speedup.cpp). Under QEMU with -icount shift=0, rdinstret counts every retired instruction,
 // the kernel's included. Each figure is the best of a few runs of `iterations` calls
 // after a warm-up, minus the same loop with an empty body, divided by `iterations`.
 // Results go to the console as lines of exactly "BENCH <name> <value> <unit>".
-#include <isok/format.hpp>
+#include "bench.hpp"
+
 #include <isok/rt/console.hpp>
-#include <isok/rt/counters.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
 
 using namespace isok;
 using rt::Error;
 namespace sys = rt::sys;
+using namespace bench;
 
 namespace {
-
-constexpr u64 iterations = 10000;
-constexpr u64 warmup = 1000;
-constexpr u64 runs = 3;
-constexpr u64 long_words = 32; // 256 bytes: 4 in registers, 28 through the IPC buffers
-
-// Instructions for `iterations` calls of f (after a warm-up), the least of `runs` tries.
-template <class F> u64 measure(F f) {
-#pragma clang loop unroll(disable)
-    for (u64 i = 0; i < warmup; ++i) f();
-    u64 best = ~u64{0};
-    for (u64 r = 0; r < runs; ++r) {
-        u64 start = rt::instret();
-#pragma clang loop unroll(disable)
-        for (u64 i = 0; i < iterations; ++i) f();
-        u64 spent = rt::instret() - start;
-        if (spent < best) best = spent;
-    }
-    return best;
-}
-
-// One BENCH line in a single debug_write, so no other output can split it and no
-// process-name prefix precedes it.
-void bench_line(const char* name, const char* value, const char* unit) {
-    char line[128];
-    usize n = format_to(line, sizeof line, "BENCH %s %s %s\n", name, value, unit);
-    (void)sys::debug_write(line, n < sizeof line ? n : sizeof line - 1);
-}
-
-// hundredths as "units.hh"
-void bench_fixed(const char* name, u64 hundredths, const char* unit) {
-    char value[32];
-    format_to(value, sizeof value, "%lu.%02lu", hundredths / 100, hundredths % 100);
-    bench_line(name, value, unit);
-}
-
-void bench_count(const char* name, u64 total, const char* unit) {
-    char value[32];
-    format_to(value, sizeof value, "%lu", (total + iterations / 2) / iterations);
-    bench_line(name, value, unit);
-}
 
 int client(u64 server) {
     auto fail = [](const char* what, Error e) {
@@ -86,8 +48,13 @@ int client(u64 server) {
     return 0;
 }
 
+} // namespace
+
+namespace bench {
+
 // Answers every call with the message it brought (the words past 3 are still in this
-// thread's IPC buffer, where the kernel put them).
+// thread's IPC buffer, where the kernel put them); a call with label `hart_label` is
+// answered with the hart the server runs on in word 0.
 int serve(u64 endpoint) {
     rt::Received r = sys::receive(endpoint);
     for (;;) {
@@ -95,14 +62,38 @@ int serve(u64 endpoint) {
             r = sys::receive(endpoint);
             continue;
         }
+        if (abi::info_label(r.info) == hart_label) r.words[0] = sys::hart_info().hart;
         r = sys::reply_receive(endpoint, r.info, r.words[0], r.words[1], r.words[2], r.words[3]);
     }
 }
 
-} // namespace
+const char* find_arg(const char* args, const char* word) {
+    for (const char* a = args; *a;) {
+        const char* w = word;
+        const char* p = a;
+        while (*w && *p == *w) ++p, ++w;
+        if (*w == 0) return p;
+        while (*a && *a != ' ') ++a;
+        while (*a == ' ') ++a;
+    }
+    return nullptr;
+}
 
-int main(const startup::Info&) {
+} // namespace bench
+
+int main(const startup::Info& info) {
+    // "hart=N": move there first (the multi-hart benchmarks, bench_smp.toml).
+    if (const char* h = find_arg(info.args, "hart=")) {
+        u64 hart = u64(*h - '0');
+        if (Error e = sys::set_hart(startup::self_thread_slot, hart); e != Error::ok || sys::hart_info().hart != hart)
+            rt::fatal("cannot run on hart %lu: %s\n", hart, rt::error_name(e));
+    }
+    if (find_arg(info.args, "speedup")) return speedup();
+    for (u64 i = 0; i < info.cap_count; ++i)
+        if (info.caps[i].kind == startup::CapKind::endpoint && (info.caps[i].rights & abi::rights::read))
+            return serve(info.caps[i].slot);
+    if (rt::find_cap("bench.remote")) return smp_client(rt::cap_slot("bench.local"), rt::cap_slot("bench.remote"));
     const startup::Cap* channel = rt::find_cap("bench");
     if (!channel) rt::fatal("no channel 'bench'\n");
-    return channel->rights & abi::rights::read ? serve(channel->slot) : client(channel->slot);
+    return client(channel->slot);
 }

@@ -1,9 +1,8 @@
 // SBI RFENCE extension (SBI 2.0, chapter 8). The fences a guest asks for are VS-stage
-// fences of its own VMID. They are no-ops here: correct for one vCPU (the guest fences
-// its own hart before asking for the others) and for vCPUs that share one physical
-// hart, where the VMID-tagged TLB is the same one. vCPUs on several physical harts
-// would need the kernel to fence the VMID on each; that does not exist yet.
-// The hypervisor fences (functions 3..6) are refused: the guest has no H extension.
+// fences of its own VMID (and fence.i): the kernel performs them on the physical hart
+// where each named vCPU is loaded, and on any other before it runs the vCPU there again.
+// Stopped harts hold nothing to fence. The hypervisor fences (functions 3..6) are
+// refused: the guest has no H extension.
 #include <vmm/sbi.hpp>
 
 namespace isok::vmm {
@@ -15,6 +14,9 @@ SbiResult rfence(SbiEnv& env, const SbiCall& call) {
     if (call.function > remote_sfence_vma_asid) return {sbi::err_not_supported, 0};
     u64 harts;
     if (!sbi_hart_mask(env.harts, call.arg[0], call.arg[1], harts)) return {sbi::err_invalid_param, 0};
+    // Address ranges and ASIDs are not narrowed: a whole flush is always a correct one.
+    for (u32 h = 0; h < env.harts.count; ++h)
+        if ((harts & (u64(1) << h)) && env.harts.hart[h].state == HartState::started) env.vcpus.fence(h);
     return {sbi::success, 0};
 }
 

@@ -64,7 +64,9 @@ const char* read_device_tree(u64 hart, u64 dtb, Machine& m) {
         if (type && type->has_string("memory")) {
             if (auto reg = n.reg(0); reg && m.ram.size == 0) m.ram = {reg->address, reg->size};
         } else if (type && type->has_string("cpu")) {
-            if (n.is_enabled()) ++m.cpus;
+            if (!n.is_enabled()) return;
+            if (auto reg = n.reg(0); reg && m.cpus < Machine::max_cpus) m.hart_ids[m.cpus] = reg->address;
+            ++m.cpus;
         } else if (n.is_enabled()) {
             read_device(n, m);
         }

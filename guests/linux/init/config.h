@@ -26,6 +26,7 @@ struct config {
     int udpsend_size;
     int udpsink_port; // 0: no sink
     long udpsink_count;
+    int smp; // run the SMP task
 };
 
 // Reads the isok.* keys of /proc/cmdline; a key it does not understand is reported and ignored.

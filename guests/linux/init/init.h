@@ -68,3 +68,6 @@ void barrier(const struct config* c);
 int device_node(const char* name, char* path, size_t size);
 void disk_files(const struct config* c);
 void disk_bench(const struct config* c);
+
+// smp.c (isok.smp)
+void smp_task(void);

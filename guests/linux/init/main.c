@@ -43,6 +43,7 @@ static void run_tasks(const struct config* c) {
     if (net && c->have_udp) udp_round_trip(&c->udp);
     if (c->disk != disk_none) disk_files(c);
     if (c->diskbench_mib) disk_bench(c);
+    if (c->smp) smp_task();
     if (net && c->have_udpsend) udp_send(c);
     if (net) udp_sink(c, sink_fd);
     if (net && c->barrier) barrier(c);

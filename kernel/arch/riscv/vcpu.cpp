@@ -279,4 +279,9 @@ bool expire_guest_timer(VcpuState& v, u64 now) {
 
 void flush_guest_tlb() { hfence_gvma_all(); }
 
+void fence_guest_here() {
+    hfence_vvma_all();
+    asm volatile("fence.i" ::: "memory");
+}
+
 } // namespace arch

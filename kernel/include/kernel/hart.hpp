@@ -70,6 +70,8 @@ void leave_space(const Domain& d);
 // After an unmap in d (this hart flushed already): every other hart that may hold
 // d's translations drops them before this returns, so the frames can be reused.
 void shoot_down(const Domain& d);
+// Hart h, where a vCPU is loaded, flushes its VM's VS-stage translations (vcpu::fence).
+void fence_guest(Hart& h);
 // After VMIDs start over: every other hart unloads its vCPU and drops all
 // guest-physical translations, so no vCPU runs on under an old VMID.
 void retag_guests_everywhere();

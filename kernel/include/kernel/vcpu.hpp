@@ -14,6 +14,10 @@ void wait_for_interrupt(Thread& vcpu);
 // The VMM (or the kernel) raised or lowered virtual interrupts.
 void raise(Thread& vcpu, u64 bits);
 void lower(Thread& vcpu, u64 bits);
+// The guest asked for a remote fence on this vCPU: whichever hart it is loaded on
+// flushes the VM's VS-stage translations (and fence.i) before this returns; every
+// other hart does when it next loads it.
+void fence(Thread& vcpu);
 // From the timer interrupt: expire guest timers, wake vCPUs; returns the earliest
 // time a vCPU needs the hart's timer to fire (~0 for none).
 u64 on_timer(u64 now);

@@ -57,12 +57,37 @@ Status<Error> check_text(Bytes record, usize offset, usize bytes, Error bad) {
     return {};
 }
 
+Status<Error> check_harts(Bytes record, HartFields at) {
+    if (load32(record, at.reserved)) return fail(Error::reserved_not_zero);
+    u32 count = load32(record, at.count);
+    if (count > layout::max_harts) return fail(Error::bad_harts);
+    Bytes index = record.slice(at.index, layout::max_harts);
+    if (index.size() != layout::max_harts || !all_zero(index.slice(count, layout::max_harts - count)))
+        return fail(Error::bad_harts);
+    for (u32 i = 0; i < count; ++i) {
+        if (index.data()[i] >= layout::max_harts) return fail(Error::bad_harts);
+        for (u32 j = i + 1; j < count; ++j)
+            if (index.data()[i] == index.data()[j]) return fail(Error::bad_harts);
+    }
+    return {};
+}
+
+Harts load_harts(Bytes record, HartFields at) {
+    Harts h;
+    Bytes index = record.slice(at.index, layout::max_harts);
+    h.count = load32(record, at.count);
+    for (u32 i = 0; i < h.count && i < index.size(); ++i) h.index[i] = index.data()[i];
+    return h;
+}
+
 } // namespace detail
 
 namespace {
 
 using namespace layout;
 using namespace detail;
+
+constexpr HartFields process_harts{process_field::hart_count, process_field::hart_reserved, process_field::harts};
 
 Status<Error> check_header(Bytes b, Counts& c) {
     if (b.size() < sizeof(magic)) return fail(Error::truncated);
@@ -129,6 +154,7 @@ Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
     if (auto s = check_entry_name(r, process_field::image, false); !s) return s;
     if (auto s = check_text(r, process_field::args, args_bytes, Error::bad_args); !s) return s;
     if (auto s = check_limits(r); !s) return s;
+    if (auto s = check_harts(r, process_harts); !s) return s;
     if (auto s = check_fault_handler(plan, c, index); !s) return s;
     return check_grant_range(r, next_grant);
 }
@@ -277,6 +303,7 @@ Result<Process, Error> Plan::process(u32 index) const {
         .fault_badge = load64(r, process_field::fault_badge),
         .grant_count = load32(r, process_field::grant_count),
         .args = text(r, process_field::args),
+        .harts = load_harts(r, process_harts),
     };
 }
 
@@ -354,6 +381,8 @@ const char* describe(Error e) {
     case Error::bad_sectors: return "a partition is not a whole number of pages or not back to back from sector 2048";
     case Error::too_many_links: return "a process has more ports or partitions than its Links page holds";
     case Error::too_many_caps: return "a process's grants and link capabilities do not fit its capability space";
+    case Error::bad_harts:
+        return "a process's or VM's harts: more than 8, an index above 7, one twice, or bytes after them not zero";
     case Error::not_found: return "no such process, endpoint, grant, VM, port, partition or disk";
     }
     return "unknown error";

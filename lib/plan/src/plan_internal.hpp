@@ -83,6 +83,14 @@ Status<Error> check_entry_name(Bytes record, usize offset, bool optional);
 // 0 to bytes - 1 printable ASCII characters (0x20-0x7e), a NUL and NUL padding; `bad` otherwise.
 Status<Error> check_text(Bytes record, usize offset, usize bytes, Error bad);
 
+// A hart list (count, reserved word, indices) at `at` + the field offsets of its record:
+// at most max_harts distinct indices below max_harts, zero after them.
+struct HartFields {
+    usize count, reserved, index;
+};
+Status<Error> check_harts(Bytes record, HartFields at);
+Harts load_harts(Bytes record, HartFields at);
+
 // The virtual machine table, after the processes, endpoints and grants have been checked.
 Status<Error> check_vms(Bytes plan, const Counts& c);
 

@@ -13,6 +13,8 @@ namespace {
 
 using namespace layout;
 
+constexpr HartFields vm_harts{vm_field::hart_count, vm_field::hart_reserved, vm_field::harts};
+
 Status<Error> check_vm_limits(Bytes r) {
     u64 memory = load64(r, vm_field::memory), budget = load64(r, vm_field::budget);
     if (memory < min_vm_memory || memory > max_vm_memory || !is_aligned(memory, page)) return fail(Error::bad_memory);
@@ -51,6 +53,7 @@ Status<Error> check_vm(Bytes plan, const Counts& c, u32 index) {
     if (auto s = check_entry_name(r, vm_field::initrd, true); !s) return s;
     if (load32(r, vm_field::reserved)) return fail(Error::reserved_not_zero);
     if (auto s = check_vm_limits(r); !s) return s;
+    if (auto s = check_harts(r, vm_harts); !s) return s;
     if (auto s = check_bootargs(r); !s) return s;
     return check_vmm(plan, c, r);
 }
@@ -102,6 +105,7 @@ Result<Vm, Error> Plan::vm(u32 index) const {
         .devices = load32(r, layout::vm_field::devices),
         .vmm = load32(r, layout::vm_field::vmm),
         .bootargs = text(r, layout::vm_field::bootargs),
+        .harts = load_harts(r, vm_harts),
     };
 }
 

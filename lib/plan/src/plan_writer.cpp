@@ -24,6 +24,12 @@ void store_name(std::vector<u8>& out, usize offset, const std::string& name) {
     std::copy(name.begin(), name.end(), out.begin() + offset);
 }
 
+// The reader checks the indices; a list too long for its field is refused before this.
+void store_harts(std::vector<u8>& out, usize count_at, usize index_at, const std::vector<u8>& harts) {
+    store32(out, count_at, u32(harts.size()));
+    std::copy(harts.begin(), harts.end(), out.begin() + long(index_at));
+}
+
 void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 first_grant, u32 grant_count) {
     store_name(out, at + process_field::name, p.name);
     store_name(out, at + process_field::image, p.image);
@@ -39,6 +45,7 @@ void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 fir
     store32(out, at + process_field::first_grant, first_grant);
     store32(out, at + process_field::grant_count, grant_count);
     store_name(out, at + process_field::args, p.args);
+    store_harts(out, at + process_field::hart_count, at + process_field::harts, p.harts);
 }
 
 void write_endpoint(std::vector<u8>& out, usize at, const EndpointSpec& e) {
@@ -69,6 +76,7 @@ void write_vm(std::vector<u8>& out, usize at, const VmSpec& v) {
     store32(out, at + vm_field::devices, v.devices);
     store32(out, at + vm_field::vmm, v.vmm);
     store_name(out, at + vm_field::bootargs, v.bootargs);
+    store_harts(out, at + vm_field::hart_count, at + vm_field::harts, v.harts);
 }
 
 void write_port(std::vector<u8>& out, usize at, const PortSpec& p) {
@@ -110,13 +118,14 @@ u32 Writer::add(DiskSpec disk) { return append(disks_, std::move(disk)); }
 
 void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
 
-// What encode() cannot express: a name that does not fit its field, a grant for no process.
+// What encode() cannot express: a name or hart list that does not fit its field, a grant for no process.
 Status<Error> Writer::check_lengths() const {
     auto fits = [](const std::string& s, usize field) { return s.size() < field; };
     if (!fits(system_, name_bytes)) return fail(Error::name_too_long);
     for (const ProcessSpec& p : processes_) {
         if (!fits(p.name, name_bytes) || !fits(p.image, image_name_bytes)) return fail(Error::name_too_long);
         if (!fits(p.args, args_bytes)) return fail(Error::bad_args);
+        if (p.harts.size() > max_harts) return fail(Error::bad_harts);
     }
     for (const EndpointSpec& e : endpoints_)
         if (!fits(e.name, name_bytes)) return fail(Error::name_too_long);
@@ -128,6 +137,7 @@ Status<Error> Writer::check_lengths() const {
         if (!fits(v.name, name_bytes) || !fits(v.kernel, image_name_bytes) || !fits(v.initrd, image_name_bytes))
             return fail(Error::name_too_long);
         if (!fits(v.bootargs, bootargs_bytes)) return fail(Error::bad_bootargs);
+        if (v.harts.size() > max_harts) return fail(Error::bad_harts);
     }
     for (const PortSpec& p : ports_)
         if (!fits(p.network, name_bytes)) return fail(Error::name_too_long);

@@ -34,6 +34,7 @@ void wait_for_interrupt() {
 
 void flush_tlb() {}
 void flush_guest_tlb() {}
+void fence_guest_here() {}
 void spin_pause() {}
 
 namespace {

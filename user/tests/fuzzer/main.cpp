@@ -12,6 +12,9 @@
 // deletes them again. Asked with label `stats_label`, it also tells how many messages
 // and capabilities it received.
 //
+// With the arguments "hart=N" either role first moves to hart N, and the fuzzer never
+// moves itself from there (tests/system/systems/smp_stress.toml).
+//
 // What the fuzzer does not do, and why: a call the kernel obeys can legitimately end or
 // freeze the fuzzer, and that would not be a kernel failure. So it never calls exit;
 // never destroys, stops or lowers the priority of its own thread (slot 1 and any copy
@@ -71,7 +74,9 @@ struct Call {
 
 class Fuzzer {
 public:
-    Fuzzer(u64 slots, u64 partner) : slots_(slots < max_slots ? slots : max_slots), partner_(partner) {
+    // pinned: it was moved to a hart of its own and must stay there (never moves itself).
+    Fuzzer(u64 slots, u64 partner, bool pinned = false)
+        : slots_(slots < max_slots ? slots : max_slots), partner_(partner), pinned_(pinned) {
         shadow_[startup::self_domain_slot] = {Kind::self_domain, abi::rights::all};
         shadow_[startup::self_thread_slot] = {Kind::self_thread, abi::rights::all};
         if (partner_ < slots_) shadow_[partner_] = {Kind::partner, abi::rights::write};
@@ -296,7 +301,9 @@ private:
                    !(s < slots_ && shadow_[s].original);
         case u64(Syscall::thread_control): {
             auto op = abi::ThreadOp(c.a[1]);
-            if (is_self(s, Kind::self_thread)) return op != abi::ThreadOp::stop && op != abi::ThreadOp::set_priority;
+            if (is_self(s, Kind::self_thread))
+                return op != abi::ThreadOp::stop && op != abi::ThreadOp::set_priority &&
+                       !(pinned_ && op == abi::ThreadOp::set_hart);
             if (is_self(s, Kind::own_thread) || is_self(s, Kind::other)) return op != abi::ThreadOp::start;
             return true;
         }
@@ -394,6 +401,7 @@ private:
     Xorshift random_{0x15ca11ed5eed};
     u64 slots_;
     u64 partner_;
+    bool pinned_;
     Shadow shadow_[max_slots];
     Call last_map_{}; // the last map that succeeded, for unmap to undo
     u64 rejected_ = 0, undefined_ = 0;
@@ -422,13 +430,27 @@ int partner(u64 endpoint, u64 cap_slots) {
     }
 }
 
+// "hart=N" as the arguments (the multi-hart stress system): moves the first thread to
+// hart N and says where it runs. False when there are no such arguments.
+bool move_if_asked(const char* args) {
+    const char* key = "hart=";
+    for (; *key; ++key, ++args)
+        if (*args != *key) return false;
+    u64 hart = 0;
+    for (; *args >= '0' && *args <= '9'; ++args) hart = hart * 10 + u64(*args - '0');
+    Error e = sys::set_hart(startup::self_thread_slot, hart);
+    rt::print("moved to hart %lu: %s, running on hart %lu\n", hart, rt::error_name(e), sys::hart_info().hart);
+    return e == Error::ok;
+}
+
 } // namespace
 
 int main(const startup::Info& info) {
     const startup::Cap* channel = rt::find_cap("fuzz");
     if (!channel) rt::fatal("no channel 'fuzz'\n");
+    bool pinned = move_if_asked(info.args);
     if (channel->rights & abi::rights::read) return partner(channel->slot, info.cap_slots);
-    static Fuzzer f(info.cap_slots, channel->slot);
+    static Fuzzer f(info.cap_slots, channel->slot, pinned);
     rt::print("%lu calls from seed %lx, %lu capability slots, partner in slot %lu\n", total_calls, u64(0x15ca11ed5eed),
               info.cap_slots, channel->slot);
     f.run();

@@ -22,6 +22,9 @@ public:
     virtual void stop(u32 vcpu) = 0;
     virtual void raise(u32 vcpu, u64 bits) = 0;
     virtual void lower(u32 vcpu, u64 bits) = 0;
+    // The guest's remote fence on this vCPU (SBI RFENCE): its VS-stage translations and
+    // instruction cache, on whichever physical hart it runs, are fresh once this returns.
+    virtual void fence(u32 vcpu) = 0;
     // The time CSR: the guest's clock, same timebase as the host's.
     virtual u64 now() = 0;
 

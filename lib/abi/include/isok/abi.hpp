@@ -131,6 +131,8 @@ enum class ThreadOp : u64 {
     lower_interrupts = 8,  // vCPU only: (bits of hvip to clear)
     bind_notification = 9, // (notification slot with read right, or no_slot to unbind)
     set_hart = 10,         // (hart: 0 .. hart_info's count - 1): where the thread runs from now on
+    fence_guest = 11,      // vCPU only: (): no hart keeps the guest's VS-stage translations or
+                           // stale instructions for it once this returns (SBI RFENCE)
 };
 
 // A thread with a bound notification that receives on an endpoint also receives the

@@ -14,12 +14,12 @@ namespace isok::plan {
 // The format in numbers; docs/plan-format.md says the same in tables.
 namespace layout {
 inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
-inline constexpr u32 version = 3;
+inline constexpr u32 version = 4;
 inline constexpr usize header_bytes = 80;
-inline constexpr usize process_bytes = 392;
+inline constexpr usize process_bytes = 408;
 inline constexpr usize endpoint_bytes = 48;
 inline constexpr usize grant_bytes = 64;
-inline constexpr usize vm_bytes = 424;
+inline constexpr usize vm_bytes = 440;
 inline constexpr usize port_bytes = 56;
 inline constexpr usize partition_bytes = 64;
 inline constexpr usize disk_bytes = 40;
@@ -31,6 +31,7 @@ inline constexpr u32 max_processes = 64;      // VMMs included
 inline constexpr u32 max_endpoints = 256;
 inline constexpr u32 max_grants = 4096;
 inline constexpr u32 max_vms = 32;
+inline constexpr u32 max_harts = 8; // entries of a hart list, and one more than the highest index
 // A switch serves at most links::max_ports ports and a block service one disk of at most
 // links::max_partitions partitions, so these never bind a plan the per-process limits allow.
 inline constexpr u32 max_ports = 2048;
@@ -84,6 +85,9 @@ inline constexpr usize first_grant = 124;    // u32
 inline constexpr usize grant_count = 128;    // u32
 inline constexpr usize max_priority = 132;   // u32, priority..254, or 0: the same as priority
 inline constexpr usize args = 136;           // args_bytes
+inline constexpr usize hart_count = 392;     // u32, 0..max_harts; 0: none given
+inline constexpr usize hart_reserved = 396;  // u32, zero
+inline constexpr usize harts = 400;          // max_harts bytes: hart indices, then zero
 } // namespace process_field
 
 namespace endpoint_field {
@@ -117,6 +121,9 @@ inline constexpr usize devices = 156;   // u32, vm::device bits
 inline constexpr usize vmm = 160;       // u32, process index
 inline constexpr usize reserved = 164;  // u32, zero
 inline constexpr usize bootargs = 168;  // bootargs_bytes
+inline constexpr usize hart_count = 424;    // u32, 0..max_harts; 0: none given
+inline constexpr usize hart_reserved = 428; // u32, zero
+inline constexpr usize harts = 432;         // max_harts bytes: hart indices, then zero
 } // namespace vm_field
 
 namespace port_field {
@@ -225,10 +232,19 @@ enum class Error : u8 {
     bad_sectors,        // a partition's sectors are not whole pages or not back to back from 1 MiB
     too_many_links,     // more ports or partitions for one process than its Links page holds
     too_many_caps,      // grants and link capabilities that do not fit a capability space
+    bad_harts,          // a hart list longer than max_harts, an index past it, one twice, or not zero-padded
     not_found,
 };
 
 const char* describe(Error e);
+
+// Where the threads of a process or VM run: hart indices (0 is the boot hart), each once.
+// The root places a process's first thread on index[0] and vCPU i on index[i % count];
+// count 0 leaves the placement to the root (docs/manifest.md, "Harts").
+struct Harts {
+    u32 count = 0;
+    u8 index[layout::max_harts] = {};
+};
 
 // A process to build. Names point into the plan and are NUL-terminated.
 struct Process {
@@ -245,6 +261,7 @@ struct Process {
     u64 fault_badge = 0;       // what the handler sees as the badge of this process's exceptions
     u32 grant_count = 0;       // grant(process, 0 .. grant_count-1)
     const char* args = "";     // for startup::Info::args: printable ASCII, at most 255 characters
+    Harts harts;               // count 0: unset
 };
 
 struct Endpoint {
@@ -277,6 +294,7 @@ struct Vm {
     u32 devices = 0;         // vm::device bits
     u32 vmm = 0;             // process index
     const char* bootargs = "";
+    Harts harts;             // count 0: unset
 };
 
 // A port on a virtual switch: the switch process serves it, the member (a process, or the

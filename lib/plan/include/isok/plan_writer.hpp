@@ -20,6 +20,7 @@ struct ProcessSpec {
     u32 fault_endpoint = none;
     u64 fault_badge = 0;
     std::string args{}; // for startup::Info::args
+    std::vector<u8> harts{}; // hart indices; empty: the root places them
 };
 
 struct EndpointSpec {
@@ -50,6 +51,7 @@ struct VmSpec {
     u32 devices = 0;
     u32 vmm = 0; // process index
     std::string bootargs;
+    std::vector<u8> harts{}; // hart indices; empty: the root places them
 };
 
 // Added in network order (docs/plan-format.md): the reader refuses anything else.

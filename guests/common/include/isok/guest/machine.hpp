@@ -20,10 +20,13 @@ struct Device {
 
 struct Machine {
     static constexpr u32 max_devices = 32;
+    static constexpr u32 max_cpus = 16;
 
     u64 hart = 0;
     Region ram; // the first memory region
     u32 cpus = 0;
+    // The hart ids (reg) of the first max_cpus enabled cpu nodes, in tree order.
+    u64 hart_ids[max_cpus] = {};
     u64 timebase_hz = 0;
     char bootargs[256] = {};
     Device devices[max_devices];

@@ -81,6 +81,9 @@ void set_sbi_timer(VcpuState& vcpu, isok::u64 deadline);
 // Raises VSTIP when the SBI deadline has passed; true if it did.
 bool expire_guest_timer(VcpuState& vcpu, isok::u64 now);
 
+// The VS-stage translations of the VM in hgatp (the loaded vCPU's) and the instruction
+// cache, on this hart.
+void fence_guest_here();
 // After a G-stage unmap: this hart drops its guest-physical translations (the caller
 // asks the other harts where the VM ran, harts::shoot_down).
 void flush_guest_tlb();
