@@ -15,7 +15,7 @@ extern "C" char __stacks_start[], overflow_stacks[];
 namespace kernel {
 namespace {
 
-static_assert(arch::kernel_stacks == max_harts, "one kernel stack per hart (trap_entry.S)");
+static_assert(max_harts == 8, "trap_entry.S reserves eight kernel and overflow stacks");
 static_assert(__builtin_offsetof(Hart, stack_top) == hart_layout::stack_top);
 static_assert(__builtin_offsetof(Hart, stack_bottom) == hart_layout::stack_bottom);
 static_assert(__builtin_offsetof(Hart, overflow_stack_top) == hart_layout::overflow_stack_top);
@@ -120,6 +120,15 @@ void evict(Hart& h) {
     ask(h, leave);
     // It was running something else than what the caller is after: back in its queue.
     if (was && was->state == ThreadState::running) scheduler::make_ready(*was);
+}
+
+void unload_vcpu(arch::VcpuState& vcpu) {
+    u32 on = vcpu.loaded_on;
+    if (on == arch::VcpuState::not_loaded) return;
+    if (on == this_hart().index)
+        arch::park_guest();
+    else
+        evict(records[on]);
 }
 
 void leave_space(const Domain& d) {

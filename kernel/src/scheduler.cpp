@@ -171,12 +171,7 @@ namespace {
 // new hart loads it from there), and that hart's FPU no longer counts as t's.
 void leave_hart_state(Thread& t) {
     Hart& old = hart(t.hart);
-    if (t.vcpu && t.guest.loaded_on != arch::VcpuState::not_loaded) {
-        if (t.guest.loaded_on == this_hart().index)
-            arch::park_guest();
-        else
-            harts::evict(hart(t.guest.loaded_on));
-    }
+    if (t.vcpu) harts::unload_vcpu(t.guest);
     if (old.fpu_owner == &t) old.fpu_owner = residue;
 }
 

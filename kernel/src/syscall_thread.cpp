@@ -25,9 +25,7 @@ Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
     if (target.vcpu) {
         // A vCPU starts as a hart out of reset (SBI HSM): no VS state of its earlier run,
         // wherever that is still loaded.
-        if (u32 on = target.guest.loaded_on; on != arch::VcpuState::not_loaded && on != this_hart().index)
-            harts::evict(hart(on));
-        arch::forget_vcpu(target.guest);
+        harts::unload_vcpu(target.guest);
         target.guest = arch::VcpuState{};
         arch::init_guest_context(target.context, pc, sp, arg);
         return Error::ok;

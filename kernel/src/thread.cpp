@@ -72,10 +72,7 @@ void destroy_thread(Thread& t) {
     kill_abandoned(detach(t, ThreadState::dead));
     (void)notification_bind(t, nullptr);
     if (t.vcpu) {
-        // Loaded on another hart: that one saves it and lets go first.
-        if (t.guest.loaded_on != arch::VcpuState::not_loaded && t.guest.loaded_on != this_hart().index)
-            harts::evict(hart(t.guest.loaded_on));
-        arch::forget_vcpu(t.guest);
+        harts::unload_vcpu(t.guest);
         for (const arch::VcpuState*& last : t.domain->guest_tags.last_vcpu)
             if (last == &t.guest) last = nullptr;
         vcpu::remove(t);

@@ -206,15 +206,6 @@ void enter_host() {
     g.in_guest_mode = false;
 }
 
-void forget_vcpu(VcpuState& vcpu) {
-    HartGuest& g = here();
-    if (g.loaded == &vcpu) {
-        g.loaded = nullptr;
-        vcpu.loaded_on = VcpuState::not_loaded;
-        clear_guest_interrupts();
-    }
-}
-
 // The last guest's VS state stays loaded while host threads run (it is likely to run
 // again). An idle hart must unload it: a pending VS interrupt (an injected line, a
 // vstimecmp in the past), enabled or not, may end every WFI at once (QEMU's does), and

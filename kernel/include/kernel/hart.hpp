@@ -65,6 +65,9 @@ void kick(Hart& h);
 // Makes hart `h` leave whatever it runs (thread, address space, guest state) and waits
 // until it has: afterwards nothing of those is in use there. Called with the lock held.
 void evict(Hart& h);
+// A vCPU's VS state goes back to memory from whichever hart holds it loaded (that
+// hart saves it and lets go), so it can be reset, moved or freed.
+void unload_vcpu(arch::VcpuState& vcpu);
 // Every hart whose satp names d's page table stops using it (before d's tables go).
 void leave_space(const Domain& d);
 // After an unmap in d (this hart flushed already): every other hart that may hold

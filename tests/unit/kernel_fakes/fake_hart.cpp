@@ -90,10 +90,6 @@ void park_guest() {
     ++fake::hart().parks;
 }
 
-void forget_vcpu(VcpuState& vcpu) {
-    if (fake::hart().guest == &vcpu) fake::hart().guest = nullptr;
-}
-
 // The emulated instruction's result lands in a0/a1 and the guest continues after it.
 void complete_emulation(TrapFrame& f, const isok::u64*, isok::u64 value0, isok::u64 value1) {
     f.a(0) = value0;

@@ -1,6 +1,7 @@
 // Where things live in the kernel's Sv39 address space.
 #pragma once
 #include <isok/addr.hpp>
+#include <kernel/max_harts.hpp>
 
 namespace arch {
 
@@ -17,7 +18,7 @@ inline constexpr u64 physmap_boot_size = 64ull << 30;
 
 // Kernel stacks (trap_entry.S, linker.ld): one per hart, each above an unmapped guard
 // page; and a smaller stack per hart to report an overflow from.
-inline constexpr u64 kernel_stacks = 8;
+inline constexpr u64 kernel_stacks = kernel::max_harts;
 inline constexpr u64 kernel_stack_bytes = 16384;
 inline constexpr u64 overflow_stack_bytes = 8192;
 

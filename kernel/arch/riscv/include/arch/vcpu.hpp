@@ -64,8 +64,6 @@ void enter_host();
 // Before an idle hart waits: unloads the guest state so that the guest's pending
 // interrupts cannot wake the hart's WFI (they wait for the vCPU to run).
 void park_guest();
-// The vCPU is being destroyed: forget it if it is loaded.
-void forget_vcpu(VcpuState& vcpu);
 
 // Both return the hart the vCPU is loaded on (VcpuState::not_loaded: none), which the
 // caller kicks when it is another hart: that one applies the change on its next entry.
