@@ -5,6 +5,7 @@
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
+#include <test_objects/objects.hpp>
 
 namespace attack {
 
@@ -18,20 +19,17 @@ inline constexpr u64 self = isok::startup::self_domain_slot;
 inline constexpr u64 self_thread = isok::startup::self_thread_slot;
 inline constexpr u64 rw = rights::read | rights::write;
 
-// Slots past the grants, from the top of the capability space down.
-void init_slots(const isok::startup::Info& info);
-u64 take_slot();
-// Creates an object in a fresh slot, or ends the attacker (that is no verdict).
-u64 make(ObjectType type, u64 arg0 = 0, u64 arg1 = 0, u64 arg2 = 0);
+// Slots past the grants, objects and stacks of its own (a failure there is no verdict).
+using test_objects::init_slots;
+using test_objects::make;
+using test_objects::stacks;
+using test_objects::take_slot;
 
 void refused(const char* attack, const char* how);
 void breach(const char* attack, const char* what);
 // One step that must be refused with `want`: a breach when it is not.
 bool expect_refusal(const char* attack, const char* step, Error got, Error want);
 
-// `count` stacks of `bytes` each, mapped at fresh addresses: the top of the first is
-// returned, the i-th's top is that plus i * bytes.
-u64 stacks(u64 count, u64 bytes);
 // A thread of this process at `entry(arg)` on the stack at `sp`, with `handler` as its
 // exception handler; not started.
 u64 make_thread(void (*entry)(u64), u64 arg, u64 sp, u64 handler);

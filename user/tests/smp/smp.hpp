@@ -4,6 +4,7 @@
 #include <isok/rt/console.hpp>
 #include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
+#include <test_objects/objects.hpp>
 
 namespace smp {
 
@@ -22,21 +23,16 @@ u64 arg(const char* key, u64 fallback);
 // Whether the arguments hold "key=value" exactly.
 bool arg_is(const char* key, const char* value);
 
-void init_slots(const isok::startup::Info& info);
-u64 take_slot();
-inline constexpr u64 fresh = ~u64{0}; // a slot argument: take a new one
-// Creates an object in `slot` (a fresh one by default) and returns the slot, or ends the
-// program. Destroying an object empties its slot, so a loop can reuse one.
-u64 make(ObjectType type, u64 arg0 = 0, u64 arg1 = 0, u64 arg2 = 0, u64 slot = fresh);
-// Ends the program when e is not ok: the step is no part of what the test checks.
-void expect_ok(Error e, const char* what);
+using test_objects::expect_ok;
+using test_objects::fresh;
+using test_objects::init_slots;
+using test_objects::make;
+using test_objects::stacks;
+using test_objects::take_slot;
 
 // Moves the calling (first) thread to `hart` and returns where hart_info then says it
 // runs; the caller reports that, so a test sees each thread where it asked to be.
 u64 move_to(u64 hart);
-// `count` stacks of `bytes` each at fresh addresses: the top of the first is returned,
-// the i-th's is that plus i * bytes.
-u64 stacks(u64 count, u64 bytes);
 // A thread of this process at entry(arg) with its stack at sp, at `priority`, on
 // `hart`, with a one-tick time slice, in `slot`; not started.
 u64 make_thread(void (*entry)(u64), u64 arg, u64 sp, u64 priority, u64 hart, u64 slot = fresh);

@@ -1,11 +1,8 @@
-// The smp program's bookkeeping: arguments, slots, stacks, threads and the work.
+// The smp program's bookkeeping: arguments, threads and the work.
 #include "smp.hpp"
 
 namespace smp {
 namespace {
-
-u64 next_free = 0;
-u64 next_stack_area = 0x20000000;
 
 // The value after "key=" in args, or nullptr.
 const char* find(const char* key) {
@@ -37,32 +34,9 @@ bool arg_is(const char* key, const char* value) {
     return *value == 0 && (*v == 0 || *v == ' ');
 }
 
-void init_slots(const isok::startup::Info& info) { next_free = info.cap_slots - 1; }
-
-u64 take_slot() { return next_free--; }
-
-u64 make(ObjectType type, u64 arg0, u64 arg1, u64 arg2, u64 slot) {
-    if (slot == fresh) slot = take_slot();
-    expect_ok(sys::create(type, slot, self, arg0, arg1, arg2), "create");
-    return slot;
-}
-
-void expect_ok(Error e, const char* what) {
-    if (e != Error::ok) isok::rt::fatal("%s: %s\n", what, isok::rt::error_name(e));
-}
-
 u64 move_to(u64 hart) {
     expect_ok(sys::set_hart(self_thread, hart), "set_hart");
     return sys::hart_info().hart;
-}
-
-u64 stacks(u64 count, u64 bytes) {
-    u64 pages = (count * bytes + 4095) / 4096;
-    u64 memory = make(ObjectType::memory, pages);
-    u64 base = next_stack_area;
-    expect_ok(sys::map(self, memory, 0, base, pages, rw), "map stacks");
-    next_stack_area += (pages + 1) * 4096; // an unmapped page between two areas
-    return base + bytes;
 }
 
 u64 make_thread(void (*entry)(u64), u64 arg, u64 sp, u64 priority, u64 hart, u64 slot) {
