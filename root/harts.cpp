@@ -1,5 +1,5 @@
 // Where the plan's threads run (docs/manifest.md, "Harts"): the harts a process or VM asks
-// for, mapped onto the harts this machine runs; the boot hart for those that ask for none.
+// for, mapped onto the harts this machine runs; those that ask for none spread over them.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/syscall.hpp>
@@ -11,12 +11,6 @@ namespace sys = isok::rt::sys;
 using isok::plan::Plan;
 
 u32 running = 1; // the boot hart, at least
-
-// Whether unset lists are spread over the running harts or stay on the boot hart. They stay:
-// systems without `harts` rely on sharing one hart (a spinner must take turns with a worker
-// of the same priority), and the kernel does not yet always wake an idle hart when a thread
-// becomes ready on it while the boot hart runs a thread that never enters the kernel.
-constexpr bool spread_unset = false;
 
 // Spreading counts the processes that are not VMMs, then the VMs, in plan order: the
 // place of each in that list, modulo the running harts, is its hart (a VM's vCPU 0's).
@@ -40,7 +34,7 @@ u32 of_vcpu(const Plan& plan, u32 vm, u32 vcpu) {
     auto v = plan.vm(vm);
     if (!v) return 0;
     if (v->harts.count) return v->harts.index[vcpu % v->harts.count];
-    return spread_unset ? (spread_place_of_vm(plan, vm) + vcpu) % running : 0;
+    return (spread_place_of_vm(plan, vm) + vcpu) % running;
 }
 
 u32 of_process(const Plan& plan, u32 process) {
@@ -49,7 +43,7 @@ u32 of_process(const Plan& plan, u32 process) {
     if (p->harts.count) return p->harts.index[0];
     // A VMM answers its vCPUs' exits: beside vCPU 0, which it starts.
     if (auto vm = plan.vm_of(process)) return of_vcpu(plan, *vm, 0);
-    return spread_unset ? spread_place_of_process(plan, process) % running : 0;
+    return spread_place_of_process(plan, process) % running;
 }
 
 void place(u64 thread, u32 wanted, const Owner& owner, bool& said) {

@@ -13,8 +13,9 @@
 # 5. Linux writing and reading its raw virtio-blk disk in a VM (disk_bench.toml, a
 #    partition served by blockd) and directly on QEMU, with a disk of the same size.
 # 6. Two harts: the IPC round trip on one hart and across harts (bench_smp.toml, -smp 2
-#    under -icount), and CPU-bound work on one hart against two (bench_speedup.toml,
-#    -smp 2 with parallel harts and no -icount: a ratio of wall-clock times).
+#    under -icount), and CPU-bound work on one hart against two, in processes
+#    (bench_speedup.toml) and in a Linux VM with two vCPUs (bench_speedup_vm.toml), -smp 2
+#    with parallel harts and no -icount: ratios of wall-clock times.
 # Then the ratios: VM exits against a system call and an IPC round trip, the workload in
 # a VM against the same as a process, Linux's boot to init and its disk in a VM against
 # directly.
@@ -30,7 +31,7 @@ linux=${LINUX_IMAGE:-$build/guests/linux/Image}
 images=${IMAGES:-$build/tests/system/images}
 limit=${BENCH_TIMEOUT:-120}
 for f in "$kernel" "$image" "$vm_image" "$linux" "$images/net_bench_vms.img" "$images/net_bench_inet.img" \
-    "$images/disk_bench.img" "$images/bench_smp.img" "$images/bench_speedup.img"; do
+    "$images/disk_bench.img" "$images/bench_smp.img" "$images/bench_speedup.img" "$images/bench_speedup_vm.img"; do
     [ -f "$f" ] || { echo "bench: $f is missing (build first: make build)" >&2; exit 1; }
 done
 
@@ -181,6 +182,10 @@ grep '^BENCH ' "$dir/smp.txt"
 clock="-accel tcg,thread=multi"
 boot "$dir/speedup" '^\[speedup\] done' 256M -kernel "$kernel" -initrd "$images/bench_speedup.img"
 grep '^BENCH ' "$dir/speedup.txt"
+boot "$dir/speedup_vm" '^\[linux\] init: speedup: ' 512M -kernel "$kernel" -initrd "$images/bench_speedup_vm.img"
+speedup_one=$(first '^\[linux\] init: speedup: .* on 1 cpu in \([0-9]*\) us,.*' "$dir/speedup_vm.txt")
+speedup_two=$(first '^\[linux\] init: speedup: .* on 2 cpus in \([0-9]*\) us$' "$dir/speedup_vm.txt")
+line smp_speedup_linux_vm "$(ratio "$speedup_one" "$speedup_two")" x
 harts=1
 clock="-icount shift=0"
 

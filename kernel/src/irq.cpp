@@ -1,4 +1,5 @@
 // External interrupt table: one handler per interrupt line.
+#include <kernel/hart.hpp>
 #include <kernel/irq.hpp>
 
 namespace kernel::irq {
@@ -15,6 +16,7 @@ bool attach(isok::u32 irq, Handler handler) {
 
 // A line nobody attached is claimed and completed by the caller, and otherwise ignored.
 void dispatch(isok::u32 irq) {
+    ++this_hart().device_interrupts;
     if (irq < max_irqs && handlers[irq]) handlers[irq](irq);
 }
 

@@ -138,6 +138,7 @@ extern "C" [[noreturn]] void secondary_entry(kernel::Hart* self) {
     __atomic_store_n(&self->online, true, __ATOMIC_SEQ_CST);
     arch::smp::send_ipi(hart(0).hart_id); // the boot hart waits for this one
     kernel_lock::acquire(); // once the boot hart has built the system
+    arch::interrupt::init_hart(platform, self->hart_id);
     timer::start_hart();
     scheduler::exit_to_user();
 }

@@ -110,6 +110,8 @@ struct Cpus {
     bool boot_found = false;
 };
 
+u32 interrupt_controller_of(const Node& cpu);
+
 Status add_hart(Platform& p, const Node& cpu, u32 boot_hart, Cpus& c) {
     auto r = cpu.reg(0);
     if (!r) return fail(reg_error(r.error()));
@@ -197,7 +199,7 @@ void read_isa(const Node& boot_cpu, Platform& p) {
 
 struct DeviceScan {
     Platform& p;
-    u32 boot_intc = 0; // phandle of the boot hart's interrupt controller
+    const Cpus& cpus;
     Status status;
 };
 
@@ -210,24 +212,37 @@ Result<PlatformDevice, PlatformError> read_device(const Node& n) {
     return d;
 }
 
-// The index of the (phandle, irq) pair routed to the boot hart's S-mode external
-// interrupt. Pairs, because the cpu-intc binding fixes #interrupt-cells at 1.
+// The index of the (phandle, irq) pair routed to a hart's S-mode external interrupt
+// (its context), or no_plic_context. Pairs, because the cpu-intc binding fixes
+// #interrupt-cells at 1.
+u32 context_of(const isok::fdt::Property& contexts, u32 intc) {
+    if (intc == 0) return Platform::no_plic_context;
+    for (usize i = 0; i < contexts.cell_count() / 2; ++i)
+        if (*contexts.cell(2 * i) == intc && *contexts.cell(2 * i + 1) == irq_supervisor_external) return u32(i);
+    return Platform::no_plic_context;
+}
+
+// The boot hart must have a context; another hart without one leaves its lines to the boot hart.
 Status read_plic(DeviceScan& s, const Node& n) {
     auto dev = read_device(n);
     if (!dev) return fail(dev.error());
     auto ndev = n.property("riscv,ndev");
     auto contexts = n.property("interrupts-extended");
-    if (!ndev || ndev->size() != 4 || !contexts || contexts->cell_count() % 2 || s.boot_intc == 0)
-        return fail(PlatformError::bad_plic);
-    for (usize i = 0; i < contexts->cell_count() / 2; ++i) {
-        if (*contexts->cell(2 * i) != s.boot_intc || *contexts->cell(2 * i + 1) != irq_supervisor_external) continue;
-        s.p.has_plic = true;
-        s.p.plic = dev->mmio;
-        s.p.plic_ndev = *ndev->cell(0);
-        s.p.plic_context = u32(i);
-        return {};
-    }
-    return fail(PlatformError::bad_plic);
+    if (!ndev || ndev->size() != 4 || !contexts || contexts->cell_count() % 2) return fail(PlatformError::bad_plic);
+    const u32 boot = context_of(*contexts, interrupt_controller_of(s.cpus.boot_cpu));
+    if (boot == Platform::no_plic_context) return fail(PlatformError::bad_plic);
+    s.p.has_plic = true;
+    s.p.plic = dev->mmio;
+    s.p.plic_ndev = *ndev->cell(0);
+    s.p.plic_context = boot;
+    // The cpu nodes again, in the order read_harts listed them in hart_ids.
+    usize h = 0;
+    s.cpus.cpus.for_each_child([&](const Node& cpu) {
+        if (has_string_property(cpu, "device_type", "cpu") && cpu.is_enabled() && h < s.p.hart_count)
+            s.p.plic_contexts[h++] = context_of(*contexts, interrupt_controller_of(cpu));
+        return true;
+    });
+    return {};
 }
 
 Status read_virtio(DeviceScan& s, const Node& n) {
@@ -318,6 +333,12 @@ u64 Platform::total_memory() const {
     return total;
 }
 
+u32 Platform::plic_context_of(u32 hart_id) const {
+    for (usize i = 0; i < hart_count; ++i)
+        if (hart_ids[i] == hart_id) return has_plic ? plic_contexts[i] : no_plic_context;
+    return no_plic_context;
+}
+
 Result<Platform, PlatformError> describe_platform(isok::Bytes dtb, u32 boot_hart) {
     auto tree = Tree::open(dtb);
     if (!tree) return fail(bad_fdt(tree.error()));
@@ -328,7 +349,7 @@ Result<Platform, PlatformError> describe_platform(isok::Bytes dtb, u32 boot_hart
     if (!cpus) return fail(cpus.error());
     if (Status s = read_timebase(*cpus, p); !s) return fail(s.error());
     read_isa(cpus->boot_cpu, p);
-    DeviceScan scan{p, interrupt_controller_of(cpus->boot_cpu), {}};
+    DeviceScan scan{p, *cpus, {}};
     scan_bus(scan, tree->root());
     if (!scan.status) return fail(scan.status.error());
     if (Status s = read_chosen(*tree, p); !s) return fail(s.error());

@@ -26,7 +26,16 @@ int highest_ready(const Hart& h) {
     return -1;
 }
 
+// Whether t may run on h ahead of the threads ready there: it is above them, or level
+// with them and has time left in its slice (else its equals have their turn first).
+bool runs_before_ready(const Hart& h, const Thread& t) {
+    const int top = highest_ready(h);
+    return int(t.priority) > top || (int(t.priority) == top && t.slice_left > 0);
+}
+
+// A thread joins the back of its queue; one whose slice ran out gets a fresh one there.
 void enqueue(Thread& t) {
+    if (t.slice_left == 0) t.slice_left = t.time_slice;
     Hart& h = hart(t.hart);
     h.ready[t.priority].push_back(t);
     h.nonempty[t.priority / 64] |= 1ull << (t.priority % 64);
@@ -126,7 +135,7 @@ void forget_fpu(Thread& t) {
 void hand_over(Thread& from, ThreadState state, Thread& to) {
     KERNEL_ASSERT(to.queue == nullptr);
     Hart& h = this_hart();
-    if (h.running == &from && to.hart == h.index && int(to.priority) >= highest_ready(h)) {
+    if (h.running == &from && to.hart == h.index && runs_before_ready(h, to)) {
         // The common IPC case: no queue is touched, the receiver simply runs next.
         from.state = state;
         to.state = ThreadState::running;
@@ -141,7 +150,7 @@ void yield(Thread& t) { t.slice_left = 0; }
 
 bool may_run_next(const Thread& t) {
     const Hart& h = this_hart();
-    return t.hart == h.index && int(t.priority) >= highest_ready(h);
+    return t.hart == h.index && runs_before_ready(h, t);
 }
 
 void switch_now(Thread& from, ThreadState state, Thread& to) {
@@ -198,7 +207,13 @@ void set_hart(Thread& t, u32 index) {
 
 void tick() {
     Thread* running = this_hart().running;
-    if (running && running->state == ThreadState::running && running->slice_left > 0) --running->slice_left;
+    if (!running || running->state != ThreadState::running) return;
+    if (running->slice_left > 0) --running->slice_left;
+    // A thread that serves a call (a VMM answering a vCPU's exit, a server its client)
+    // works for its caller, so the caller's slice pays as well: otherwise a thread gets
+    // more than its turn among its equals by having others compute for it. One level,
+    // so a tick costs the same however long a chain of calls a user builds.
+    if (Thread* caller = running->caller; caller && caller->slice_left > 0) --caller->slice_left;
 }
 
 void save_fpu_if_dirty(Thread& t) {

@@ -125,6 +125,7 @@ Error sys_hart_info(Thread&, arch::TrapFrame& f) {
     for (usize i = 0; i < hart_count(); ++i) online += hart(i).online ? 1 : 0;
     f.a(1) = this_hart().index;
     f.a(2) = online;
+    f.a(3) = this_hart().device_interrupts;
     return Error::ok;
 }
 

@@ -181,11 +181,12 @@ TEST_F(BenchTest, MakeBenchScriptPrintsOnlyTheBenchLines) {
     std::istringstream in(out);
     int lines = 0;
     for (std::string line; std::getline(in, line); ++lines) EXPECT_EQ(line.rfind("BENCH ", 0), 0u) << line;
-    EXPECT_EQ(lines, 32);
+    EXPECT_EQ(lines, 33);
     Figures figures = bench_lines(out);
-    EXPECT_EQ(figures.size(), 32u);
+    EXPECT_EQ(figures.size(), 33u);
     expect_process_figures(figures);
     expect_vm_figures(figures);
     expect_channel_figures(figures);
     expect_smp_figures(figures);
+    expect_ratios(figures, {"smp_speedup_linux_vm"});
 }

@@ -96,3 +96,41 @@ TEST_F(ProcessTest, DefaultSystemShowsProcessesWorkingTogether) {
     EXPECT_TRUE(run.match(R"(\[handler\] fault 1 from badge 1: store page fault \(cause 15\) at pc 0x[0-9a-f]{16}, address 0x0000000050000000; killing it)")
                     .size() == 1);
 }
+
+// The server's work for a client is the client's time (fair_share.toml): beside a client
+// whose server of higher priority does most of each round trip, a worker of the client's
+// priority gives way for about one one-tick slice (10,000,000 instructions) at a time.
+// If only the client's own instructions used up its slice, the worker would wait
+// several ticks each time.
+TEST_F(ProcessTest, AServersWorkForAClientCountsAgainstTheClientsSlice) {
+    QemuRun run = boot_system(test_image("fair_share"), worker_done);
+    auto m = run.match(R"(\[worker\] finished 5000000 rounds \(hash d06d546b967d77e5\); the processor was taken from me (\d+) times, for (\d+) instructions)");
+    ASSERT_EQ(m.size(), 3u) << "the worker did not finish";
+    const unsigned long long taken = std::stoull(m[1]), away = std::stoull(m[2]);
+    ASSERT_GE(taken, 3u) << "the client and the worker did not take turns";
+    std::cout << "worker gave way " << taken << " times, " << away / taken << " instructions each\n";
+    EXPECT_LE(away / taken, 13'000'000ull) << "the client kept the hart for more than its slice each time";
+    EXPECT_TRUE(run.contains("[client] client on hart 0\n"));
+}
+
+// The same system on 1, 2, 4 and 8 harts: every hart comes up, and the root spreads the
+// five processes over them (pong, ping, server, alpha and beta on harts 0, 1, 2, 3, 4
+// modulo the harts running), so their calls cross harts on every machine but the first.
+TEST_F(ProcessTest, TheIpcSystemRunsOnOneTwoFourAndEightHarts) {
+    for (int harts : {1, 2, 4, 8}) {
+        SCOPED_TRACE(std::to_string(harts) + " harts");
+        QemuConfig c = system_until(test_image("ipc"), "");
+        c.harts = harts;
+        c.until.clear();
+        c.until_all = {"[ping] sent 1000 balls", "[beta] 200 requests"};
+        c.whole_lines = true;
+        QemuRun run = boot(c);
+        std::erase(run.console, '\r');
+        EXPECT_TRUE(run.reached_until);
+        EXPECT_FALSE(run.contains("KERNEL"));
+        EXPECT_TRUE(run.contains("  harts running: " + std::to_string(harts) + " of " + std::to_string(harts) + "\n"));
+        EXPECT_TRUE(run.contains("[pong] answered 1000 balls\n"));
+        EXPECT_TRUE(run.contains("[alpha] 100 requests, 100 answers named my badge 1, server counted 100\n"));
+        EXPECT_TRUE(run.contains("[beta] 200 requests, 200 answers named my badge 2, server counted 200\n"));
+    }
+}

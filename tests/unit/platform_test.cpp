@@ -98,6 +98,18 @@ TEST(Platform, SecondHartFindsItsOwnPlicContext) {
     EXPECT_EQ(must_describe(virt_blob(spec), 3).plic_context, 7u);
 }
 
+TEST(Platform, EveryHartHasItsOwnPlicContext) {
+    VirtSpec spec;
+    spec.harts = 4;
+    Platform p = must_describe(virt_blob(spec), 2);
+    ASSERT_EQ(p.hart_count, 4u);
+    for (unsigned i = 0; i < 4; ++i) {
+        EXPECT_EQ(p.plic_contexts[i], 2 * p.hart_ids[i] + 1) << "hart " << p.hart_ids[i];
+        EXPECT_EQ(p.plic_context_of(p.hart_ids[i]), 2 * p.hart_ids[i] + 1);
+    }
+    EXPECT_EQ(p.plic_context_of(9), Platform::no_plic_context) << "a hart the tree does not list";
+}
+
 TEST(Platform, PlicContextAfterOpenSbiMasksMachineContexts) {
     VirtSpec spec; // OpenSBI rewrites the M-mode entries' irq to -1; the pairs stay
     spec.mask_machine_contexts = true;

@@ -218,3 +218,51 @@ TEST_F(Scheduler, HandOverFromAThreadNotOnTheCpuQueuesBoth) {
 }
 
 } // namespace
+
+// A client whose server computes for it (a vCPU whose VMM answers its exits) pays for
+// that time: ticks while the server serves its call use up the client's slice, and the
+// reply then lets the client's equal run first instead of resuming the client at once.
+TEST_F(Scheduler, TicksWhileAServerAnswersACallUseUpTheCallersSlice) {
+    Thread& client = started(5);
+    Thread& peer = started(5);
+    Thread& server = thread(9);
+    for (Thread* t : {&client, &peer}) t->time_slice = t->slice_left = 2;
+    ASSERT_EQ(run(), &client);
+    server.caller = &client; // what link_call does
+    client.callee = &server;
+    scheduler::hand_over(client, ThreadState::blocked_reply, server);
+    ASSERT_EQ(run(), &server);
+    scheduler::tick();
+    EXPECT_EQ(client.slice_left, 1u) << "the server's tick is the caller's too";
+    scheduler::tick();
+    EXPECT_EQ(client.slice_left, 0u);
+    EXPECT_EQ(peer.slice_left, 2u);
+    server.caller = nullptr;
+    client.callee = nullptr;
+    EXPECT_FALSE(scheduler::may_run_next(client)) << "the fast path must not resume a client out of time";
+    scheduler::hand_over(server, ThreadState::blocked_receive, client);
+    EXPECT_EQ(run(), &peer) << "the client's turn is over: its equal runs";
+    EXPECT_EQ(client.slice_left, 2u) << "the client waits at the back with a fresh slice";
+    scheduler::tick();
+    scheduler::tick();
+    EXPECT_EQ(run(), &client);
+}
+
+TEST_F(Scheduler, AReplyResumesTheCallerAtOnceWhileItHasTimeLeft) {
+    Thread& client = started(5);
+    started(5);
+    Thread& server = thread(9);
+    client.time_slice = client.slice_left = 3;
+    ASSERT_EQ(run(), &client);
+    server.caller = &client;
+    client.callee = &server;
+    scheduler::hand_over(client, ThreadState::blocked_reply, server);
+    ASSERT_EQ(run(), &server);
+    scheduler::tick();
+    server.caller = nullptr;
+    client.callee = nullptr;
+    EXPECT_TRUE(scheduler::may_run_next(client));
+    scheduler::hand_over(server, ThreadState::blocked_receive, client);
+    EXPECT_EQ(run(), &client);
+    EXPECT_EQ(client.slice_left, 2u);
+}

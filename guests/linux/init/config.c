@@ -82,6 +82,7 @@ static int parse_key(struct config* c, const char* key, char* value) {
     }
     if (!strcmp(key, "seed")) return parse_long(value, 0, 0x7fffffff, &v) && ((c->seed = (uint64_t)v), 1);
     if (!strcmp(key, "smp")) return parse_long(value, 0, 1, &v) && ((c->smp = (int)v), 1);
+    if (!strcmp(key, "speedup")) return parse_long(value, 0, 1, &v) && ((c->speedup = (int)v), 1);
     if (!strcmp(key, "diskbench")) return parse_long(value, 1, 256, &v) && (c->diskbench_mib = (int)v);
     if (!strcmp(key, "udpsend")) {
         long size;

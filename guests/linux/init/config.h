@@ -26,7 +26,8 @@ struct config {
     int udpsend_size;
     int udpsink_port; // 0: no sink
     long udpsink_count;
-    int smp; // run the SMP task
+    int smp;     // run the SMP task
+    int speedup; // time one workload on one CPU, then on two
 };
 
 // Reads the isok.* keys of /proc/cmdline; a key it does not understand is reported and ignored.

@@ -69,5 +69,6 @@ int device_node(const char* name, char* path, size_t size);
 void disk_files(const struct config* c);
 void disk_bench(const struct config* c);
 
-// smp.c (isok.smp)
+// smp.c (isok.smp, isok.speedup)
 void smp_task(void);
+void speedup_task(void);

@@ -44,6 +44,7 @@ static void run_tasks(const struct config* c) {
     if (c->disk != disk_none) disk_files(c);
     if (c->diskbench_mib) disk_bench(c);
     if (c->smp) smp_task();
+    if (c->speedup) speedup_task();
     if (net && c->have_udpsend) udp_send(c);
     if (net) udp_sink(c, sink_fd);
     if (net && c->barrier) barrier(c);

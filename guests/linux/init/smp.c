@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,16 +49,26 @@ static unsigned long primes_between(unsigned long from, unsigned long to) {
     return count;
 }
 
-// Each process counts a slice of [0, limit) on its own CPU and hands its count back
-// through a pipe.
-static void parallel_workload(int cpus) {
-    const unsigned long limit = 400000;
+// Primes in the blocks of [0, limit) that are process `i`'s of `cpus`: blocks of 1000
+// numbers dealt out in turn, so that every process gets as much work (trial division
+// costs more the larger the number, so halves of the range would not be equal shares).
+static unsigned long primes_in_share(int i, int cpus, unsigned long limit) {
+    const unsigned long block = 1000;
+    unsigned long count = 0;
+    for (unsigned long from = block * (unsigned long)i; from < limit; from += block * (unsigned long)cpus)
+        count += primes_between(from, from + block < limit ? from + block : limit);
+    return count;
+}
+
+// Each process counts its share of [0, limit) on its own CPU and hands its count back
+// through a pipe; the total is the same however many processes count.
+static unsigned long count_in_parallel(int cpus, unsigned long limit) {
     int fds[max_cpus][2];
     for (int i = 0; i < cpus; i++) {
-        if (pipe(fds[i]) != 0) return;
+        if (pipe(fds[i]) != 0) return 0;
         if (fork() == 0) {
             pin_to(i);
-            unsigned long n = primes_between(limit * i / cpus, limit * (i + 1) / cpus);
+            unsigned long n = primes_in_share(i, cpus, limit);
             if (write(fds[i][1], &n, sizeof n) != sizeof n) _exit(1);
             _exit(0);
         }
@@ -71,7 +82,12 @@ static void parallel_workload(int cpus) {
     }
     while (wait(NULL) > 0) {
     }
-    printf("init: smp: %d processes counted %lu primes below %lu\n", cpus, total, limit);
+    return total;
+}
+
+static void parallel_workload(int cpus) {
+    const unsigned long limit = 400000;
+    printf("init: smp: %d processes counted %lu primes below %lu\n", cpus, count_in_parallel(cpus, limit), limit);
 }
 
 // The threads share one address space. In every round, thread `owner` maps a fresh
@@ -141,4 +157,28 @@ void smp_task(void) {
     if (cpus > max_cpus) cpus = max_cpus;
     parallel_workload(cpus);
     shared_memory_churn(cpus);
+}
+
+static long microseconds_since(const struct timespec* start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000000L + (now.tv_nsec - start->tv_nsec) / 1000L;
+}
+
+// The speedup task (isok.speedup): the same count of primes in one process on one CPU,
+// then split over two processes on two CPUs. The guest's clock is QEMU's, which follows
+// the host's when the harts run in parallel without -icount, so the times are wall-clock
+// and their ratio is what two harts give a VM (`make bench`: smp_speedup_linux_vm).
+void speedup_task(void) {
+    const unsigned long limit = 1500000;
+    long us[2];
+    unsigned long counted[2];
+    for (int cpus = 1; cpus <= 2; cpus++) {
+        struct timespec start;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        counted[cpus - 1] = count_in_parallel(cpus, limit);
+        us[cpus - 1] = microseconds_since(&start);
+    }
+    printf("init: speedup: %lu primes below %lu on 1 cpu in %ld us, %lu on 2 cpus in %ld us\n", counted[0], limit,
+           us[0], counted[1], us[1]);
 }

@@ -40,6 +40,8 @@ struct Hart {
     volatile u32 requests = 0;
     u32 asked_by = 0;
 
+    u64 device_interrupts = 0; // PLIC lines claimed here (hart_info)
+
     u64 next_tick = ~u64{0};
     u64 next_wakeup = ~u64{0};
 

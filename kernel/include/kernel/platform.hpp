@@ -42,6 +42,10 @@ struct Platform {
     PhysRange plic;
     u32 plic_ndev = 0;
     u32 plic_context = 0; // the boot hart's S-mode external interrupt context
+    // Each hart's (hart_ids[i]'s) S-mode context; no_plic_context for a hart the PLIC
+    // does not wire, whose lines then go to the boot hart.
+    static constexpr u32 no_plic_context = ~u32{0};
+    u32 plic_contexts[max_harts] = {};
 
     // A board's test/power controller ("sifive,test0"): the one way to end a run with a
     // failure status that a test harness can see (SBI system reset reports none).
@@ -56,6 +60,7 @@ struct Platform {
     char bootargs[256] = {};
 
     u64 total_memory() const;
+    u32 plic_context_of(u32 hart_id) const; // no_plic_context for a hart without one
 };
 
 // Values from fdt_first on carry the isok::fdt::Error that made the blob unreadable.

@@ -5,7 +5,9 @@
 // checks that the data is still intact. With `verify=1` it first reads [0, 64) and
 // prints the CRC it found there (what an earlier boot with the same seed wrote).
 // Lines: "disk_client: wrote 64 sectors crc X", "disk_client: read back ok",
-// "disk_client: refused <status> (<what>)", finally "disk_client: done", or
+// "disk_client: refused <status> (<what>)", "disk_client: hart H took N device
+// interrupts" (while it ran: where blockd's disk interrupt is taken), finally
+// "disk_client: done", or
 // "disk_client: FAILED ..." lines and a non-zero exit.
 #include <isok/block.hpp>
 #include <isok/crc32.hpp>
@@ -14,6 +16,7 @@
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
+#include <isok/rt/syscall.hpp>
 #include <isok/string.hpp>
 
 using namespace isok;
@@ -176,6 +179,7 @@ int main(const startup::Info& info) {
     if (l.magic != links::magic || l.partition_count == 0)
         rt::fatal("disk_client: FAILED: no partition in the Links page\n");
     Options o = options(info);
+    const rt::sys::HartInfo before = rt::sys::hart_info();
     Disk disk(l.partitions[0]);
     if (!check_info(disk)) return 1;
 
@@ -192,6 +196,9 @@ int main(const startup::Info& info) {
             ++failures;
         }
     }
+    const rt::sys::HartInfo after = rt::sys::hart_info();
+    rt::print("disk_client: hart %lu took %lu device interrupts\n", after.hart,
+              after.device_interrupts - before.device_interrupts);
     if (failures) {
         rt::print("disk_client: FAILED: %u checks failed\n", failures);
         return 1;

@@ -31,7 +31,8 @@ enum class Syscall : u64 {
     null = 19,         // (): enters and leaves the kernel; the baseline of every benchmark
     interrupt_control = 20, // (interrupt, InterruptOp, arg)
     memory_info = 21,  // (memory) -> physical address, pages: for drivers that program DMA
-    hart_info = 22,    // () -> the hart the caller runs on (0 = the boot hart), how many harts run
+    hart_info = 22,    // () -> the hart the caller runs on (0 = the boot hart), how many harts run,
+                       //    the device interrupts that hart has taken
     count
 };
 

@@ -162,10 +162,11 @@ struct HartInfo {
     Error error;
     u64 hart;  // the hart the caller runs on, 0 for the boot hart
     u64 harts; // how many run
+    u64 device_interrupts; // the PLIC lines the caller's hart has taken since boot
 };
 inline HartInfo hart_info() {
     Registers r = raw_syscall(Syscall::hart_info);
-    return {Error(r.a[0]), r.a[1], r.a[2]};
+    return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};
 }
 // From now on the thread runs on that hart only.
 inline Error set_hart(u64 thread, u64 hart) { return thread_control(thread, abi::ThreadOp::set_hart, hart); }
