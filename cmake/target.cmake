@@ -5,7 +5,7 @@ set(ISOK_FREESTANDING_FLAGS
     -fno-common -fno-pic -mcmodel=medany -mno-relax -nostdlib -nostdinc++
     -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -O2 -g)
 set(ISOK_KERNEL_FLAGS ${ISOK_FREESTANDING_FLAGS} -march=rv64imac -mabi=lp64)
-set(ISOK_USER_FLAGS ${ISOK_FREESTANDING_FLAGS} -march=rv64gc -mabi=lp64d)
+set(ISOK_USER_FLAGS ${ISOK_FREESTANDING_FLAGS} -march=rv64gc -mabi=lp64d -flto=thin)
 
 # isok_target(<name> KERNEL|USER): apply the flavour's flags to a target.
 function(isok_target name flavour)
@@ -28,6 +28,6 @@ function(isok_executable name flavour)
     if(flavour STREQUAL "KERNEL")
         target_link_options(${name} PRIVATE -march=rv64imac -mabi=lp64)
     else()
-        target_link_options(${name} PRIVATE -march=rv64gc -mabi=lp64d)
+        target_link_options(${name} PRIVATE -march=rv64gc -mabi=lp64d -flto=thin -Wl,-mllvm,-target-abi=lp64d)
     endif()
 endfunction()

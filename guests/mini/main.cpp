@@ -20,7 +20,7 @@ Machine machine;
 
 void run_workload() {
     u64 start = csr::read_instret();
-    u64 result = isok::workload::run(isok::workload::default_rounds);
+    u64 result = isok::workload::run_measured(isok::workload::default_rounds);
     u64 spent = csr::read_instret() - start;
     console::line("workload result 0x%016lx in %lu instructions", result, spent);
     if (result != isok::workload::default_checksum)

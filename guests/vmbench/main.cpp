@@ -84,13 +84,13 @@ extern "C" [[noreturn]] void mini_main(u64 hart, u64 dtb) {
     }
 
     // The workload: one run per try, after a checked one (a wrong answer has no figure).
-    u64 result = workload::run(workload::default_rounds);
+    u64 result = workload::run_measured(workload::default_rounds);
     if (result != workload::default_checksum) {
         say("workload result 0x%016lx, expected 0x%016lx", result, workload::default_checksum);
         sbi::shutdown(true);
     }
     u64 empty_once = measure(1, 0, empty_body);
-    bench("vm_cpu_loop", measure(1, 0, [] { (void)workload::run(workload::default_rounds); }), empty_once, 1);
+    bench("vm_cpu_loop", measure(1, 0, [] { (void)workload::run_measured(workload::default_rounds); }), empty_once, 1);
 
     say("done: %lu iterations per exit figure, best of %lu runs, empty loop %lu instructions", iterations, runs, empty);
     sbi::shutdown(false);

@@ -20,11 +20,7 @@ namespace {
 const char residue_marker = 0;
 const void* const residue = &residue_marker;
 
-int highest_ready(const Hart& h) {
-    for (int w = int(priority_levels / 64) - 1; w >= 0; --w)
-        if (h.nonempty[w]) return w * 64 + 63 - __builtin_clzll(h.nonempty[w]);
-    return -1;
-}
+int highest_ready(const Hart& h) { return h.nonempty.highest(); }
 
 // Whether t may run on h ahead of the threads ready there: it is above them, or level
 // with them and has time left in its slice (else its equals have their turn first).
@@ -38,13 +34,13 @@ void enqueue(Thread& t) {
     if (t.slice_left == 0) t.slice_left = t.time_slice;
     Hart& h = hart(t.hart);
     h.ready[t.priority].push_back(t);
-    h.nonempty[t.priority / 64] |= 1ull << (t.priority % 64);
+    h.nonempty.set(t.priority);
 }
 
 void dequeue(Thread& t) {
     Hart& h = hart(t.hart);
     h.ready[t.priority].remove(t);
-    if (h.ready[t.priority].empty()) h.nonempty[t.priority / 64] &= ~(1ull << (t.priority % 64));
+    if (h.ready[t.priority].empty()) h.nonempty.clear(t.priority);
 }
 
 Thread* pick(Hart& h) {
@@ -223,6 +219,17 @@ void save_fpu_if_dirty(Thread& t) {
     t.fpu_used = true;
     this_hart().fpu_owner = &t;
     f.sstatus = (f.sstatus & ~arch::sstatus_fs_mask) | arch::sstatus_fs_clean;
+}
+
+void return_to(Thread& t) {
+    Hart& h = this_hart();
+    // What pick() and switch_to() would find, checked without them: t still runs here,
+    // nothing ready goes before it, and the hart's space and FPU are still t's.
+    const bool unchanged = h.running == &t && t.state == ThreadState::running && !t.vcpu &&
+                           h.active_space == t.domain && runs_before_ready(h, t) &&
+                           (h.fpu_owner == &t || (!t.fpu_used && h.fpu_owner == nullptr));
+    if (unchanged) leave_kernel(h, t);
+    exit_to_user();
 }
 
 void exit_to_user() {

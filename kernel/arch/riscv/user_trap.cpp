@@ -31,10 +31,12 @@ extern "C" [[noreturn]] void trap_from_user(arch::TrapFrame* frame) {
     }
     isok::u64 cause = frame->scause;
     if (cause == cause_user_ecall && kernel::fastpath::applies(frame->a(7))) kernel::fastpath::try_ipc(t);
+    if (cause == cause_user_ecall) {
+        kernel::handle_syscall(t);
+        kernel::scheduler::return_to(t);
+    }
     if (cause & arch::csr::scause_interrupt)
         arch::interrupt::handle(cause & ~arch::csr::scause_interrupt);
-    else if (cause == cause_user_ecall)
-        kernel::handle_syscall(t);
     else
         kernel::raise_exception(t, cause, frame->sepc, frame->stval);
     kernel::scheduler::exit_to_user();

@@ -5,6 +5,7 @@
 #include <arch/cpu.hpp>
 #include <arch/vcpu.hpp>
 #include <kernel/max_harts.hpp>
+#include <kernel/priority_bitmap.hpp>
 #include <kernel/thread.hpp>
 
 namespace kernel {
@@ -12,6 +13,7 @@ namespace kernel {
 class Domain;
 
 inline constexpr usize priority_levels = isok::abi::max_priority + 1;
+static_assert(priority_levels == PriorityBitmap::levels);
 
 struct Hart {
     // First, at fixed offsets: trap_entry.S reads them (see hart_layout below).
@@ -25,7 +27,7 @@ struct Hart {
     Thread* running = nullptr;
     const void* fpu_owner = nullptr;
     Domain* active_space = nullptr;
-    u64 nonempty[priority_levels / 64] = {};
+    PriorityBitmap nonempty;
     arch::HartGuest guest; // the vCPU whose VS state is loaded here, and the like
     // More than one hart runs: the kernel lock is taken, and another hart may take this
     // one's thread away while it waits for it (one hart needs neither).

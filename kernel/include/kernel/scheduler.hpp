@@ -38,5 +38,8 @@ void save_fpu_if_dirty(Thread& t);
 void forget_fpu(Thread& t);
 // Leaves the kernel into the best runnable thread; idles in WFI while there is none.
 [[noreturn]] void exit_to_user();
+// The same after t's own trap (a system call), straight back into t when nothing asked
+// for another choice: the common case costs no scheduling and no switch.
+[[noreturn]] void return_to(Thread& t);
 
 } // namespace kernel::scheduler

@@ -33,7 +33,7 @@ template <class F> u64 least_of_runs(F f) {
 
 int main(const startup::Info&) {
     u64 start = rt::instret();
-    u64 result = workload::run(workload::default_rounds);
+    u64 result = workload::run_measured(workload::default_rounds);
     u64 spent = rt::instret() - start;
     rt::print("workload result 0x%016lx in %lu instructions\n", result, spent);
     if (result != workload::default_checksum) {
@@ -42,7 +42,7 @@ int main(const startup::Info&) {
     }
 
     u64 empty = least_of_runs([] { asm volatile("" ::: "memory"); });
-    u64 best = least_of_runs([] { (void)workload::run(workload::default_rounds); });
+    u64 best = least_of_runs([] { (void)workload::run_measured(workload::default_rounds); });
     char line[96];
     usize n = format_to(line, sizeof line, "BENCH native_cpu_loop %lu instructions\n", best > empty ? best - empty : 0);
     (void)rt::sys::debug_write(line, n < sizeof line ? n : sizeof line - 1);

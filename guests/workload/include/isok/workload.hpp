@@ -15,4 +15,15 @@ inline constexpr u64 default_checksum = 0xb62eb0df8feb3216;
 // and folds it into one checksum. Integer only; uses 2 KiB of stack.
 u64 run(u32 rounds);
 
+// run() where it is measured, between two reads of a counter: its input comes out of,
+// and its result goes into, volatile asm, which stays in order with the reads, so the
+// optimiser (with link-time optimisation, it sees run() whole) can neither drop nor
+// move the work.
+inline u64 run_measured(u32 rounds) {
+    asm volatile("" : "+r"(rounds));
+    u64 result = run(rounds);
+    asm volatile("" : : "r"(result));
+    return result;
+}
+
 } // namespace isok::workload
