@@ -14,9 +14,17 @@ using isok::abi::IpcBuffer;
 namespace abi = isok::abi;
 using R = MessageRegisters;
 
+// The page walk is done once per buffer and kept until the domain unmaps anything (a
+// frame is freed only after its unmap, so a kept page is never one that was freed).
 IpcBuffer* buffer_of(Thread& t, bool write) {
     if (!t.ipc_buffer) return nullptr;
-    return reinterpret_cast<IpcBuffer*>(user_page(*t.domain, t.ipc_buffer, write));
+    Thread::BufferPage& kept = t.buffer_page;
+    const Domain& d = *t.domain;
+    if (kept.page && kept.address == t.ipc_buffer && kept.unmaps == d.unmaps && (kept.writable || !write))
+        return reinterpret_cast<IpcBuffer*>(kept.page);
+    isok::u8* page = user_page(*t.domain, t.ipc_buffer, write);
+    if (page) kept = {t.ipc_buffer, page, d.unmaps, write};
+    return reinterpret_cast<IpcBuffer*>(page);
 }
 
 // A message is checked before it leaves its sender, so a bad one never blocks anyone.

@@ -106,6 +106,7 @@ void destroy_mapping(Mapping& m) {
         // did not, its frames would stay reachable after they are freed.
         auto unmapped = m.domain->space.unmap(isok::VirtAddr(m.address), m.pages * frame_size);
         KERNEL_ASSERT(unmapped.ok());
+        ++m.domain->unmaps; // what the kernel kept of the domain's pages is stale now
         // Every hart drops the translations before the frames can be reused.
         if (m.domain->is_guest())
             arch::flush_guest_tlb();

@@ -50,6 +50,17 @@ TEST_F(AttackTest, AFreedFrameIsNeverLeftMapped) {
     EXPECT_TRUE(run.contains("[attacker] attack stale-frame: refused: the mapping went with the memory\n"));
 }
 
+// The kernel keeps where it found a thread's IPC buffer: destroying the memory behind
+// the buffer must end that, or the next message lands in a frame the kernel reused.
+TEST_F(AttackTest, AMessageIsNeverWrittenIntoADestroyedIpcBuffer) {
+    QemuRun run = attack("attack_stale_buffer");
+    EXPECT_TRUE(run.contains("[attacker] attack stale-buffer: a 20-word message into the buffer: all of it there\n"));
+    EXPECT_TRUE(run.contains("[attacker] attack stale-buffer: destroy the buffer's memory: ok\n"));
+    EXPECT_TRUE(run.contains("[attacker] attack stale-buffer: the next message arrives with 4 words\n"));
+    EXPECT_TRUE(run.contains("[attacker] attack stale-buffer: refused: a destroyed buffer is not written; only the "
+                             "words in registers arrive\n"));
+}
+
 // Finding 2: killing a chain of exception handlers recursed once per thread and ran the
 // kernel stack over its globals.
 TEST_F(AttackTest, AChainOfTwoThousandExceptionHandlersDiesWithoutOverflowingTheKernelStack) {

@@ -19,13 +19,21 @@ bool Bus::add(u64 base, u64 size, MmioDevice& device) {
     return true;
 }
 
+// The whole access must lie inside one device; one straddling two is refused.
+bool Bus::holds(const Entry& e, u64 address, u32 width, u64& offset) {
+    if (address < e.base) return false;
+    offset = address - e.base;
+    return offset < e.size && width <= e.size - offset;
+}
+
+// The device that took the last access first: a guest talks to one device many times
+// in a row (a console line, a virtqueue's registers).
 Bus::Entry* Bus::find(u64 address, u32 width, u64& offset) {
+    if (last_ < count_ && holds(entries_[last_], address, width, offset)) return &entries_[last_];
     for (usize i = 0; i < count_; ++i) {
-        Entry& e = entries_[i];
-        if (address < e.base) continue;
-        offset = address - e.base;
-        // The whole access must lie inside one device; one straddling two is refused.
-        if (offset < e.size && width <= e.size - offset) return &e;
+        if (!holds(entries_[i], address, width, offset)) continue;
+        last_ = i;
+        return &entries_[i];
     }
     return nullptr;
 }

@@ -12,17 +12,19 @@ void VPlic::set_level(u32 source, bool level) {
     level_ = level ? level_ | bit : level_ & ~bit;
     // Level-sensitive gateway: a request is pending while the line is high, until it is
     // claimed; a line that drops before the claim withdraws its request (as QEMU's PLIC).
+    const u32 was_pending = pending_;
     if (!(claimed_ & bit)) pending_ = level ? pending_ | bit : pending_ & ~bit;
-    update();
+    // Devices set their line after every register access; most change nothing.
+    if (pending_ != was_pending) update();
 }
 
 // The pending, enabled source with the highest priority above `above`; among equal
 // priorities the lowest id (spec: "ties are broken by interrupt ID").
 u32 VPlic::best_pending(u32 context, u32 above) const {
-    u32 candidates = pending_ & context_[context].enable;
     u32 best = 0, best_priority = above;
-    for (u32 id = 1; id < sources; ++id) {
-        if (!(candidates & (u32(1) << id))) continue;
+    // Only the pending, enabled sources, in rising id order: usually none or one.
+    for (u32 candidates = pending_ & context_[context].enable; candidates; candidates &= candidates - 1) {
+        const u32 id = u32(__builtin_ctz(candidates));
         if (priority_[id] > best_priority) {
             best = id;
             best_priority = priority_[id];

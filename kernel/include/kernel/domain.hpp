@@ -47,6 +47,9 @@ public:
     u32 id = 0;
     isok::u8 max_priority = 0;
     arch::GuestTags guest_tags; // a VM's: its VMID and where its translations may be
+    // Bumped by every unmap in `space`: a translation the kernel keeps for one of the
+    // domain's pages (a thread's IPC buffer) is good only while this has not moved.
+    u64 unmaps = 0;
 
 private:
     class Tables final : public arch::TableFrames {

@@ -54,6 +54,14 @@ public:
     u32 slice_left = default_time_slice;
 
     u64 ipc_buffer = 0;          // user address of the IPC buffer page, 0 for none
+    // Where the kernel last found that page (endpoint.cpp, buffer_of): for ipc_buffer
+    // as it was then, while the domain's unmaps count stays where it was.
+    struct BufferPage {
+        u64 address = 0;
+        isok::u8* page = nullptr;
+        u64 unmaps = 0;
+        bool writable = false;
+    } buffer_page;
     Capability exception_handler; // an endpoint, or empty: faults kill the thread
 
     // IPC state: what a blocked thread is waiting for.

@@ -44,5 +44,6 @@ void release_cost();
 void leftovers();
 void device_window();
 void reply_grant();
+void stale_buffer();
 
 } // namespace attack

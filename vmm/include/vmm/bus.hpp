@@ -41,9 +41,11 @@ private:
         MmioDevice* device;
     };
     Entry* find(u64 address, u32 width, u64& offset);
+    static bool holds(const Entry& e, u64 address, u32 width, u64& offset);
 
     Entry entries_[capacity] = {};
     usize count_ = 0;
+    usize last_ = 0; // the entry of the last access found
 };
 
 } // namespace isok::vmm
