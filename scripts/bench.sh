@@ -99,12 +99,16 @@ boot "$dir/bench" '^\[bench\] done' 256M -kernel "$kernel" -initrd "$image"
 grep '^BENCH ' "$dir/bench.txt"
 null=$(value null_syscall "$dir/bench.txt")
 ipc=$(value ipc_call_reply "$dir/bench.txt")
+# One way of the round trip (a call, or a reply_receive) against the null call: how much
+# an IPC costs beyond entering and leaving the kernel.
+line ipc_one_way_null_ratio "$(ratio "$ipc" $((2 * null)))" x
 
 # 2. VMs: the system ends with the second Linux powering off (two Linux VMs of 128M each
 # need more than 256M of QEMU's memory).
 boot "$dir/vm" '^\[linux-quiet\] powered off' 768M -kernel "$kernel" -initrd "$vm_image"
 sbi=$(value vm_exit_sbi_time "$dir/vm.txt")
 mmio=$(value vm_exit_mmio "$dir/vm.txt")
+uart_status=$(value vm_mmio_uart_status "$dir/vm.txt")
 vm_loop=$(value vm_cpu_loop "$dir/vm.txt")
 native_loop=$(value native_cpu_loop "$dir/vm.txt")
 # Linux from its first instruction to init: rdinstret at init minus rdinstret when its
@@ -191,6 +195,7 @@ clock="-icount shift=0"
 
 line vm_exit_sbi_time "$sbi" instructions
 line vm_exit_mmio "$mmio" instructions
+line vm_mmio_uart_status "$uart_status" instructions
 line vm_exit_sbi_time_null_ratio "$(ratio "$sbi" "$null")" x
 line vm_exit_sbi_time_ipc_ratio "$(ratio "$sbi" "$ipc")" x
 line vm_exit_mmio_null_ratio "$(ratio "$mmio" "$null")" x

@@ -68,16 +68,47 @@ u64 required_cap(const char* name) {
     return slot;
 }
 
+// The VM's console output, kept by the kernel while the VMM's model allows it: UART
+// writes and status reads as VUart says, the legacy SBI putchar always (it only prints).
+class KernelConsole final : public vmm::ConsoleAssist {
+public:
+    explicit KernelConsole(u64 vm) : vm_(vm) {}
+    Error place(u64 uart_address) { return rt::sys::guest_console_place(vm_, uart_address); }
+    void allow(u64 bits, u8 lsr) override {
+        Error e = rt::sys::guest_console_allow(vm_, bits | abi::guest_console::keep_sbi_putchar, lsr);
+        if (e != Error::ok) rt::print("vmm: guest_console allow failed: %s\n", rt::error_name(e));
+    }
+    usize take(char* out, usize max) override {
+        rt::sys::Taken t = rt::sys::guest_console_take(vm_, out, max);
+        return t.error == Error::ok ? usize(t.bytes) : 0;
+    }
+
+private:
+    u64 vm_;
+};
+
+// Without the kernel's help the console still works, one VM exit per access.
+vmm::ConsoleAssist* open_console_assist(const vm::Config& c) {
+    static KernelConsole console(required_cap("vm"));
+    bool uart = c.devices & vm::device::uart;
+    if (Error e = console.place(uart ? vmm::layout::uart_base : 0); e != Error::ok) {
+        rt::print("vmm: the kernel cannot keep the console's output (%s); every access exits\n", rt::error_name(e));
+        return nullptr;
+    }
+    console.allow(0, 0); // the SBI putchar; VUart allows the UART's part itself
+    return &console;
+}
+
 // The exit in a message, or nothing to answer when the message is not one of this VM's
 // exits (only the kernel sends on "exits", badged with vCPU index + 1).
 vmm::ExitReply answer(vmm::Vm& vm, const rt::Message& m) {
     if (m.label() != abi::exception_label || m.badge() == 0 || m.badge() > vm.harts().count) return {false};
-    if (m.length() < abi::vm_exit::length) {
+    if (m.length() < abi::exception_message::length) {
         vm.console().message("vmm: exit of %lu words (is the IPC buffer set?); ignored", m.length());
         return {false};
     }
     vmm::Exit exit;
-    for (usize i = 0; i < abi::vm_exit::length; ++i) exit.word[i] = m.word(i);
+    for (usize i = 0; i < abi::exception_message::length; ++i) exit.word[i] = m.word(i);
     return vm.handle_exit(u32(m.badge() - 1), exit);
 }
 
@@ -233,6 +264,7 @@ int main(const startup::Info&) {
     const links::Links* page = links_page(c);
     setup.net = open_port(page, setup);
     setup.block = open_partition(page, setup);
+    setup.console_assist = open_console_assist(c);
     static vmm::Vm vm(setup, vcpus);
     announce_backed_devices(vm);
 

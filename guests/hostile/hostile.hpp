@@ -37,6 +37,7 @@ const char* cause_name(u64 cause);
 [[noreturn]] void sbi_junk(const Machine& m);
 [[noreturn]] void virtio_junk(const Machine& m);
 [[noreturn]] void ipi_storm(const Machine& m);
+[[noreturn]] void uart_mix(const Machine& m);
 
 // ipi-storm's supervisor software interrupt, from the trap handler: counted, SSIP cleared.
 void software_interrupt();

@@ -27,6 +27,7 @@ const Scenario scenarios[] = {
     {"device", device},
     {"virtio-junk", virtio_junk},
     {"ipi-storm", ipi_storm},
+    {"uart-mix", uart_mix},
 };
 
 } // namespace

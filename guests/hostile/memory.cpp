@@ -18,7 +18,7 @@ constexpr u64 pattern = 0x21656c6974736f68; // "hostile!" in memory order
 constexpr u64 default_storm_reads = 200000;
 // Where QEMU's virt board and the Isokernel VMM (vmm/include/vmm/layout.hpp) put the
 // UART and the eight virtio-mmio slots.
-constexpr u64 uart_base = 0x10000000, uart_lsr = 5;
+constexpr u64 uart_base = 0x10000000, uart_lsr = 5, uart_scr = 7;
 constexpr u64 virtio_base = 0x10001000, virtio_stride = 0x1000, virtio_slots = 8;
 
 struct Target {
@@ -106,7 +106,8 @@ void mmio_storm(const Machine& m) {
     arg_number(m.bootargs, "hostile.count", reads);
     Target t;
     if (const isok::guest::Device* uart = m.find("ns16550a")) {
-        t = {uart->reg.base + uart_lsr, 1, "the ns16550a line status register"};
+        // Not the line status: the kernel may answer that one itself, without the VMM.
+        t = {uart->reg.base + uart_scr, 1, "the ns16550a scratch register"};
     } else if (const isok::guest::Device* plic = m.find("sifive,plic-1.0.0")) {
         t = {plic->reg.base + 4, 4, "the PLIC priority of source 1"}; // without a UART, the one device every VM has
     } else {

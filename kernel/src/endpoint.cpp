@@ -1,8 +1,8 @@
 // IPC: send, receive, call and reply over endpoints. Every path ends in deliver(),
 // the one place where a message crosses from one thread to another.
-#include <arch/vm_exit.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/endpoint.hpp>
+#include <kernel/exception.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/user_memory.hpp>
@@ -94,7 +94,8 @@ Message message_in_registers(Thread& t, u64 badge, bool grant) {
 }
 
 Message exception_message(Thread& t, u64 badge) {
-    return {abi::message_info(abi::exception_label, t.exception_length), t.exception_words, badge, false, true};
+    return {abi::message_info(abi::exception_label, abi::exception_message::length), t.exception_words, badge, false,
+            true};
 }
 
 Message pending_message(Thread& sender) {
@@ -202,17 +203,7 @@ Error answer_caller(Thread& replier, Thread*& resumed) {
         resumed = c;
         return Error::ok;
     }
-    c->in_exception = false;
-    u64 action = f.a(R::word0);
-    if (action == u64(abi::ExceptionReply::emulated) && c->vcpu) {
-        arch::complete_emulation(c->frame(), c->exception_words, f.a(R::word0 + 2), f.a(R::word0 + 3));
-    } else if (action == u64(abi::ExceptionReply::resume)) {
-        if (u64 pc = f.a(R::word0 + 1)) c->frame().sepc = pc;
-    } else {
-        kill_thread(*c, "stopped by its exception handler");
-        return Error::ok;
-    }
-    resumed = c;
+    if (answer_exception(*c, f)) resumed = c;
     return Error::ok;
 }
 

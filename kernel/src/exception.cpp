@@ -1,6 +1,8 @@
-// Exception delivery: the kernel writes the message (cause, pc, address, instruction)
-// and the faulting thread calls its handler with it, through the ordinary IPC path.
-#include <arch/cpu.hpp>
+// Exceptions of threads and vCPUs: the kernel writes the message (exception_message in
+// isok/abi.hpp), the faulter calls its handler with it through the ordinary IPC path,
+// and the handler's answer resumes it, steps it past an emulated instruction or ends it.
+#include <arch/exception_message.hpp>
+#include <arch/mmio_decode.hpp>
 #include <isok/format.hpp>
 #include <kernel/endpoint.hpp>
 #include <kernel/exception.hpp>
@@ -8,6 +10,9 @@
 
 namespace kernel {
 namespace {
+
+namespace abi = isok::abi;
+using R = MessageRegisters;
 
 // The faulting instruction's bits, when its page is user-executable; 0 otherwise.
 u64 instruction_at(Domain& d, u64 pc) {
@@ -20,29 +25,51 @@ u64 instruction_at(Domain& d, u64 pc) {
 }
 
 bool usable_handler(const Capability& h) {
-    return !h.empty() && !h.stale() && h.object->type == ObjectType::endpoint && h.has(isok::abi::rights::write);
+    return !h.empty() && !h.stale() && h.object->type == ObjectType::endpoint && h.has(abi::rights::write);
 }
 
 } // namespace
 
-void raise_exception(Thread& t, u64 cause, u64 pc, u64 address) {
-    t.exception_words[0] = cause;
-    t.exception_words[1] = pc;
-    t.exception_words[2] = address;
-    t.exception_words[3] = instruction_at(*t.domain, pc);
-    t.exception_length = 4;
+void raise_exception(Thread& t) {
+    arch::TrapFrame& f = t.frame();
+    u64 instruction = instruction_at(*t.domain, f.sepc);
+    // A load or store is decoded for the handler as for a VMM, so that it may answer
+    // "emulated" with the value (a pager serving device-like memory, a debugger).
+    arch::describe_trap(t.exception_words, f, f.stval, instruction, arch::decode_access(isok::u32(instruction), false));
     deliver_exception(t);
 }
 
 void deliver_exception(Thread& t) {
+    namespace message = abi::exception_message;
     if (!usable_handler(t.exception_handler)) {
         char why[112];
         isok::format_to(why, sizeof why, "%s: %s at address %lx", t.vcpu ? "stopped" : "killed",
-                        arch::exception_name(t.exception_words[0]), t.exception_words[2]);
+                        arch::exception_name(t.exception_words[message::cause]), t.exception_words[message::address]);
         kill_thread(t, why);
         return;
     }
     (void)ipc_send_exception(t, t.exception_handler);
+}
+
+bool answer_resumes(const arch::TrapFrame& reply) {
+    u64 action = reply.a(R::word0);
+    return action == u64(abi::ExceptionReply::resume) || action == u64(abi::ExceptionReply::emulated);
+}
+
+bool answer_exception(Thread& faulter, const arch::TrapFrame& reply) {
+    faulter.in_exception = false;
+    u64 action = reply.a(R::word0);
+    arch::TrapFrame& f = faulter.frame();
+    if (action == u64(abi::ExceptionReply::emulated)) {
+        arch::complete_emulation(f, faulter.exception_words, reply.a(R::word0 + 2), reply.a(R::word0 + 3));
+        return true;
+    }
+    if (action == u64(abi::ExceptionReply::resume)) {
+        if (u64 pc = reply.a(R::word0 + 1)) f.sepc = pc;
+        return true;
+    }
+    kill_thread(faulter, "stopped by its exception handler");
+    return false;
 }
 
 } // namespace kernel

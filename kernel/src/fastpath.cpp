@@ -2,6 +2,7 @@
 // path; once all pass, nothing can fail and the switch is committed.
 #include <kernel/domain.hpp>
 #include <kernel/endpoint.hpp>
+#include <kernel/exception.hpp>
 #include <kernel/fastpath.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
@@ -39,8 +40,14 @@ void copy_registers(arch::TrapFrame& from, arch::TrapFrame& to, u64 info, u64 ba
     scheduler::switch_now(t, ThreadState::blocked_reply, receiver);
 }
 
+// The caller gets the reply as a message, or, when it waits in an exception (a vCPU's
+// VM exit), goes on as the handler's answer says: resumed or stepped past the
+// emulated instruction (a kill never comes here).
 [[noreturn]] void reply_receive(Thread& t, arch::TrapFrame& f, Endpoint& ep, bool grant, Thread& caller) {
-    copy_registers(f, caller.frame(), f.a(R::info), 0);
+    if (caller.in_exception)
+        (void)answer_exception(caller, f);
+    else
+        copy_registers(f, caller.frame(), f.a(R::info), 0);
     f.sepc += 4;
     t.caller = nullptr;
     caller.callee = nullptr;
@@ -65,7 +72,7 @@ void try_ipc(Thread& t) {
     }
     if (number == u64(abi::Syscall::reply_receive)) {
         Thread* caller = t.caller;
-        if (!caller || caller->in_exception) return;
+        if (!caller || (caller->in_exception && !answer_resumes(f))) return;
         if (bound_bits_pending(t)) return;
         const Capability* cap = endpoint(t, f.a(0), abi::rights::read);
         if (!cap || !object_of(*cap).senders.empty() || !scheduler::may_run_next(*caller)) return;

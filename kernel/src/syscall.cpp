@@ -36,6 +36,7 @@ constexpr Entry entries[] = {
     {Syscall::interrupt_control, sys_interrupt_control},
     {Syscall::memory_info, sys_memory_info},
     {Syscall::hart_info, sys_hart_info},
+    {Syscall::guest_console, sys_guest_console},
 };
 
 constexpr usize table_size = usize(Syscall::count);

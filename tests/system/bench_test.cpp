@@ -72,7 +72,8 @@ void expect_all_figures(const Figures& lines) {
 
 // What scripts/bench.sh adds from the VM benchmark (bench_vm.img) and Linux's direct boot.
 void expect_vm_figures(const Figures& lines) {
-    expect_counts(lines, {"vm_exit_sbi_time", "vm_exit_mmio", "native_cpu_loop", "vm_cpu_loop", "linux_boot_vm",
+    expect_counts(lines, {"vm_exit_sbi_time", "vm_exit_mmio", "vm_mmio_uart_status", "native_cpu_loop", "vm_cpu_loop",
+                          "linux_boot_vm",
                           "linux_boot_direct", "linux_boot_quiet_vm", "linux_boot_quiet_direct"});
     expect_ratios(lines, {"vm_exit_sbi_time_null_ratio", "vm_exit_sbi_time_ipc_ratio", "vm_exit_mmio_null_ratio",
                           "vm_exit_mmio_ipc_ratio", "linux_boot_vm_ratio", "linux_boot_quiet_vm_ratio"});
@@ -153,8 +154,8 @@ TEST_F(BenchTest, BenchVmSystemPrintsEveryFigureWellFormed) {
     EXPECT_EQ(native.size(), 1u);
     expect_counts(native, {"native_cpu_loop"});
     Figures guest = bench_lines(run.console, "vmbench");
-    EXPECT_EQ(guest.size(), 4u); // native_cpu_loop and the guest's three
-    expect_counts(guest, {"vm_exit_sbi_time", "vm_exit_mmio", "vm_cpu_loop"});
+    EXPECT_EQ(guest.size(), 5u); // native_cpu_loop and the guest's four
+    expect_counts(guest, {"vm_exit_sbi_time", "vm_exit_mmio", "vm_mmio_uart_status", "vm_cpu_loop"});
     EXPECT_TRUE(run.contains("[workload] workload result 0xb62eb0df8feb3216 in "));
     // What the script takes Linux's boot figures from, for each Linux VM.
     for (const char* vm : {"linux", "linux-quiet"}) {
@@ -181,10 +182,11 @@ TEST_F(BenchTest, MakeBenchScriptPrintsOnlyTheBenchLines) {
     std::istringstream in(out);
     int lines = 0;
     for (std::string line; std::getline(in, line); ++lines) EXPECT_EQ(line.rfind("BENCH ", 0), 0u) << line;
-    EXPECT_EQ(lines, 33);
+    EXPECT_EQ(lines, 35);
     Figures figures = bench_lines(out);
-    EXPECT_EQ(figures.size(), 33u);
+    EXPECT_EQ(figures.size(), 35u);
     expect_process_figures(figures);
+    expect_ratios(figures, {"ipc_one_way_null_ratio"});
     expect_vm_figures(figures);
     expect_channel_figures(figures);
     expect_smp_figures(figures);

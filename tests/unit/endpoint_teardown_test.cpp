@@ -29,7 +29,6 @@ protected:
         run_as(t);
         t.exception_words[0] = 13; // a load page fault
         t.exception_words[1] = 0x1000;
-        t.exception_length = 4;
         ASSERT_EQ(kernel::ipc_send_exception(t, send_cap()), kernel::blocked);
     }
 
@@ -168,7 +167,6 @@ TEST_F(EndpointTeardown, ChainOfAbandonedFaultersDiesWhole) {
     for (int i = 1; i < 3; ++i) {
         run_as(*chain[i]);
         ASSERT_EQ(kernel::ipc_receive(*chain[i], *handlers[i - 1], false), Error::ok);
-        chain[i]->exception_length = 4;
         ASSERT_EQ(kernel::ipc_send_exception(*chain[i], kernel::make_capability(*handlers[i], rights::write)),
                   kernel::blocked);
     }

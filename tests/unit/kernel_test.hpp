@@ -57,7 +57,7 @@ protected:
         for (Thread* t : threads) kernel::destroy_thread(*t);
         for (Endpoint* e : endpoints) kernel::destroy_endpoint(*e);
         for (Notification* n : notifications) kernel::destroy_notification(*n);
-        for (Buffer& b : buffers) b.domain->give_frames(b.frame, 1);
+        for (Page& p : pages) p.domain->give_frames(p.frame, 1);
         for (Domain* d : domains) {
             d->teardown();
             EXPECT_EQ(d->budget_left(), budget) << "domain " << d->id << " was not refunded";
@@ -154,16 +154,21 @@ protected:
         kernel::release_object(d, sizeof(Domain));
     }
 
+    // Maps a fresh page at va into d with the given permissions (arch::pte bits, user
+    // added); returns the kernel's view of it.
+    isok::u8* map_page(Domain& d, u64 va, u64 permissions) {
+        auto frame = d.take_frames(1);
+        if (!frame) throw std::runtime_error("no frame for a page");
+        if (!d.space.map(isok::VirtAddr(va), *frame, kernel::frame_size, permissions | arch::pte::user))
+            throw std::runtime_error("map a page");
+        pages.push_back({&d, *frame});
+        return kernel::user_page(d, va, false);
+    }
+
     // Maps a fresh writable page into t's domain and makes it t's IPC buffer.
     IpcBuffer& give_ipc_buffer(Thread& t) {
-        Domain& d = *t.domain;
-        auto frame = d.take_frames(1);
-        if (!frame) throw std::runtime_error("no frame for an IPC buffer");
-        u64 va = ipc_buffer_base + buffers.size() * kernel::frame_size;
-        if (!d.space.map(isok::VirtAddr(va), *frame, kernel::frame_size,
-                         arch::pte::read | arch::pte::write | arch::pte::user))
-            throw std::runtime_error("map IPC buffer");
-        buffers.push_back({&d, *frame});
+        u64 va = ipc_buffer_base + ipc_buffers++ * kernel::frame_size;
+        map_page(*t.domain, va, arch::pte::read | arch::pte::write);
         t.ipc_buffer = va;
         return buffer(t);
     }
@@ -201,14 +206,15 @@ protected:
 
 private:
     static constexpr u64 ipc_buffer_base = 0x200000;
-    struct Buffer {
+    struct Page {
         Domain* domain;
         isok::PhysAddr frame;
     };
     std::vector<Thread*> threads;
     std::vector<Endpoint*> endpoints;
     std::vector<Notification*> notifications;
-    std::vector<Buffer> buffers;
+    std::vector<Page> pages;
+    u64 ipc_buffers = 0;
     std::vector<Domain*> domains;
 };
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <isok/abi.hpp>
 
-namespace vm_exit = isok::abi::vm_exit;
+namespace message = isok::abi::exception_message;
 using arch::decode_access;
 
 namespace {
@@ -17,11 +17,11 @@ struct Expect {
 };
 void check(isok::u64 access, Expect e) {
     ASSERT_NE(access, 0u);
-    EXPECT_EQ(vm_exit::access_width(access), e.width);
-    EXPECT_EQ(vm_exit::access_is_store(access), e.store);
-    EXPECT_EQ(vm_exit::access_is_signed(access), e.is_signed);
-    EXPECT_EQ(vm_exit::access_register(access), e.reg);
-    EXPECT_EQ(vm_exit::access_length(access), e.length);
+    EXPECT_EQ(message::access_width(access), e.width);
+    EXPECT_EQ(message::access_is_store(access), e.store);
+    EXPECT_EQ(message::access_is_signed(access), e.is_signed);
+    EXPECT_EQ(message::access_register(access), e.reg);
+    EXPECT_EQ(message::access_length(access), e.length);
 }
 } // namespace
 

@@ -545,14 +545,14 @@ TEST(VmmVmBlock, DeviceSitsInItsSlotBesideNet) {
     EXPECT_NE(lines.all().find("[vm] vmm: virtio-net: no switch port for this VM; left out"), std::string::npos);
     EXPECT_EQ(lines.all().find("virtio-block"), std::string::npos);
     isok::vmm::Exit e;
-    e.word[isok::abi::vm_exit::cause] = isok::abi::vm_exit::cause_load_guest_fault;
-    e.word[isok::abi::vm_exit::access] = isok::abi::vm_exit::make_access(4, false, false, 10, 4);
-    e.word[isok::abi::vm_exit::address] = layout::virtio_slot_base(layout::VirtioSlot::block) + reg_device_id;
+    e.word[isok::abi::exception_message::cause] = isok::abi::exception_message::cause_load_guest_fault;
+    e.word[isok::abi::exception_message::access] = isok::abi::exception_message::make_access(4, false, false, 10, 4);
+    e.word[isok::abi::exception_message::address] = layout::virtio_slot_base(layout::VirtioSlot::block) + reg_device_id;
     EXPECT_EQ(vm.handle_exit(0, e).value0, 2u);
-    e.word[isok::abi::vm_exit::address] = layout::virtio_slot_base(layout::VirtioSlot::block) + reg_config;
+    e.word[isok::abi::exception_message::address] = layout::virtio_slot_base(layout::VirtioSlot::block) + reg_config;
     EXPECT_EQ(vm.handle_exit(0, e).value0, 64u);
     // The net slot has nothing behind it: the access ends the VM.
-    e.word[isok::abi::vm_exit::address] = layout::virtio_slot_base(layout::VirtioSlot::net);
+    e.word[isok::abi::exception_message::address] = layout::virtio_slot_base(layout::VirtioSlot::net);
     EXPECT_EQ(vm.handle_exit(0, e).action, isok::abi::ExceptionReply::kill);
     EXPECT_EQ(layout::virtio_slot_irq(layout::VirtioSlot::block), 3u);
 }

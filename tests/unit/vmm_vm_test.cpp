@@ -19,7 +19,7 @@ using isok::vmm::Vm;
 using vmm_test::FakeVcpus;
 using vmm_test::Lines;
 using vmm_test::Ram;
-namespace exitw = isok::abi::vm_exit;
+namespace exitw = isok::abi::exception_message;
 namespace layout = isok::vmm::layout;
 namespace sbi = isok::vmm::sbi;
 namespace device = isok::vm::device;
@@ -50,11 +50,11 @@ struct VmmVm : ::testing::Test {
         Exit e;
         e.word[exitw::cause] = exitw::cause_sbi_call;
         e.word[exitw::pc] = base + 0x200000;
-        e.word[exitw::guest_a0 + 0] = a0;
-        e.word[exitw::guest_a0 + 1] = a1;
-        e.word[exitw::guest_a0 + 2] = a2;
-        e.word[exitw::guest_a0 + 6] = function;
-        e.word[exitw::guest_a0 + 7] = extension;
+        e.word[exitw::a0 + 0] = a0;
+        e.word[exitw::a0 + 1] = a1;
+        e.word[exitw::a0 + 2] = a2;
+        e.word[exitw::a0 + 6] = function;
+        e.word[exitw::a0 + 7] = extension;
         return e;
     }
     static Exit mmio(bool store, u64 address, u32 width, u64 value = 0) {

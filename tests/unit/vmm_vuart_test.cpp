@@ -3,8 +3,12 @@
 #include "vmm_fakes.hpp"
 
 #include <gtest/gtest.h>
+#include <isok/abi.hpp>
 #include <vmm/vplic.hpp>
 #include <vmm/vuart.hpp>
+
+#include <algorithm>
+#include <string>
 
 using isok::u64;
 using isok::u8;
@@ -137,4 +141,119 @@ TEST_F(VmmVuart, OnlyByteAccesses) {
     EXPECT_TRUE(lines.lines.empty());
     EXPECT_TRUE(uart.read(0x40, 1, v)); // past the eight registers: reads zero
     EXPECT_EQ(v, 0u);
+}
+
+namespace {
+
+namespace guest_console = isok::abi::guest_console;
+
+// The kernel's share, as the VMM sees it: what it was allowed last, and bytes it "kept"
+// (written here by the test, as a guest's THR writes the kernel absorbed).
+struct FakeAssist final : isok::vmm::ConsoleAssist {
+    u64 bits = ~u64{0};
+    u8 lsr = 0;
+    int allows = 0;
+    std::string kept;
+    int takes = 0;
+    void allow(u64 b, u8 l) override {
+        bits = b;
+        lsr = l;
+        ++allows;
+    }
+    isok::usize take(char* out, isok::usize max) override {
+        ++takes;
+        isok::usize n = std::min(max, kept.size());
+        kept.copy(out, n);
+        kept.erase(0, n);
+        return n;
+    }
+};
+
+struct Assisted : Fixture {
+    FakeAssist assist;
+    // Wired as Vm wires them: the UART tells the kernel what it may do, the console
+    // takes what the kernel kept.
+    void SetUp() override {
+        uart.attach(assist);
+        console.take_earlier_from(
+            [](void* a, char* out, isok::usize max) { return static_cast<FakeAssist*>(a)->take(out, max); }, &assist);
+    }
+    bool keeps_writes() const { return assist.bits & guest_console::keep_uart_writes; }
+    bool answers_lsr() const { return assist.bits & guest_console::answer_uart_status; }
+};
+
+} // namespace
+
+TEST_F(Assisted, AFreshUartLetsTheKernelKeepWritesAndAnswerLineStatus) {
+    EXPECT_TRUE(keeps_writes());
+    EXPECT_TRUE(answers_lsr());
+    EXPECT_EQ(assist.lsr, VUart::lsr_thre | VUart::lsr_temt);
+    EXPECT_EQ(assist.allows, 1);
+}
+
+TEST_F(Assisted, TheKernelKeepsNoWriteWhileTheDivisorLatchOrLoopbackOrTheThrInterruptIsOn) {
+    wr(VUart::lcr, VUart::lcr_dlab);
+    EXPECT_FALSE(keeps_writes()); // offset 0 is the divisor now
+    wr(VUart::lcr, 0x03);
+    EXPECT_TRUE(keeps_writes());
+    wr(VUart::ier_dlm, VUart::ier_thre);
+    EXPECT_FALSE(keeps_writes()); // each write must raise "THR empty"
+    wr(VUart::ier_dlm, 0);
+    wr(VUart::mcr, VUart::mcr_loop);
+    EXPECT_FALSE(keeps_writes()); // the byte goes to the receiver
+    wr(VUart::mcr, 0);
+    EXPECT_TRUE(keeps_writes());
+}
+
+TEST_F(Assisted, LineStatusFollowsTheReceiverAndAnOverrunIsLeftToTheVmm) {
+    uart.receive('a');
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, VUart::lsr_dr);
+    EXPECT_TRUE(answers_lsr());
+    for (int i = 0; i < int(VUart::fifo_bytes); ++i) uart.receive('b');
+    EXPECT_FALSE(answers_lsr()); // reading LSR must clear the overrun: the VMM answers it
+    EXPECT_EQ(rd(VUart::lsr) & VUart::lsr_oe, VUart::lsr_oe);
+    EXPECT_TRUE(answers_lsr());
+}
+
+TEST_F(Assisted, NothingIsToldTwice) {
+    int before = assist.allows;
+    for (int i = 0; i < 5; ++i) wr(VUart::scr, u64(i));
+    (void)rd(VUart::lsr);
+    EXPECT_EQ(assist.allows, before);
+}
+
+TEST_F(Assisted, KeptBytesComeBeforeTheNewlineThatMadeTheExit) {
+    assist.kept = "hello\r";
+    console.guest_ran();
+    wr(VUart::rbr_thr_dll, '\n');
+    EXPECT_EQ(lines.all(), "[vm] hello\n");
+}
+
+TEST_F(Assisted, KeptBytesComeBeforeTheVmmsOwnMessagesAndOtherConsoles) {
+    assist.kept = "partial";
+    console.guest_ran();
+    console.put('!'); // as SBI putchar would
+    console.message("vmm: something");
+    EXPECT_EQ(lines.all(), "[vm] partial!\n[vm] vmm: something\n");
+}
+
+TEST_F(Assisted, MoreThanOneTakeEmptiesAFullKernelBuffer) {
+    assist.kept = std::string(300, 'x');
+    console.guest_ran();
+    console.catch_up();
+    EXPECT_TRUE(assist.kept.empty());
+    console.flush();
+    EXPECT_EQ(lines.all(), "[vm] " + std::string(200, 'x') + "\n[vm] " + std::string(100, 'x') + "\n");
+}
+
+TEST_F(Assisted, TheKernelIsAskedOnlyAfterTheGuestRan) {
+    console.catch_up(); // whatever was there when the UART was attached
+    int before = assist.takes;
+    console.put('a');
+    console.put('b');
+    EXPECT_EQ(assist.takes, before);
+    console.guest_ran();
+    console.put('c');
+    console.put('d');
+    EXPECT_EQ(assist.takes, before + 1);
 }

@@ -28,6 +28,11 @@ void GuestConsole::emit_line() {
 }
 
 void GuestConsole::put(char c) {
+    if (earlier_waits_) catch_up();
+    put_now(c);
+}
+
+void GuestConsole::put_now(char c) {
     if (c == '\r') return;
     if (c == '\n') {
         emit_line();
@@ -42,7 +47,25 @@ void GuestConsole::write(const char* text, usize length) {
 }
 
 void GuestConsole::flush() {
+    if (earlier_waits_) catch_up();
     if (used_) emit_line();
+}
+
+void GuestConsole::take_earlier_from(Earlier source, void* context) {
+    earlier_ = source;
+    earlier_context_ = context;
+    earlier_waits_ = source != nullptr;
+}
+
+void GuestConsole::catch_up() {
+    earlier_waits_ = false;
+    if (!earlier_) return;
+    char bytes[128];
+    for (usize n = sizeof bytes; n == sizeof bytes;) {
+        n = earlier_(earlier_context_, bytes, sizeof bytes);
+        if (n > sizeof bytes) n = 0; // a broken source gives nothing
+        for (usize i = 0; i < n; ++i) put_now(bytes[i]);
+    }
 }
 
 void GuestConsole::put_formatted(void* self, char c) { static_cast<GuestConsole*>(self)->put(c); }

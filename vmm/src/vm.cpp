@@ -35,6 +35,8 @@ u64 backed(const VmSetup& s) {
 
 IrqLine virtio_irq(VPlic& plic, layout::VirtioSlot slot) { return IrqLine(plic, layout::virtio_slot_irq(slot)); }
 
+usize take_kept(void* assist, char* out, usize max) { return static_cast<ConsoleAssist*>(assist)->take(out, max); }
+
 } // namespace
 
 Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
@@ -49,11 +51,16 @@ Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
     harts_.count = min(s.vcpus, u32(vm::max_vcpus));
     // The bus is empty and the ranges are disjoint constants: these cannot fail.
     (void)bus_.add(layout::plic_base, layout::plic_size, plic_);
-    if (devices_ & vm::device::uart) (void)bus_.add(layout::uart_base, layout::uart_size, uart_);
+    if (devices_ & vm::device::uart) {
+        (void)bus_.add(layout::uart_base, layout::uart_size, uart_);
+        if (s.console_assist) uart_.attach(*s.console_assist);
+    }
     if (devices_ & vm::device::virtio_console) {
         u64 base = layout::virtio_slot_base(layout::VirtioSlot::console);
         (void)bus_.add(base, layout::virtio_size, virtio_console_mmio_);
     }
+    // What the kernel keeps of the guest's output comes before anything written here.
+    if (s.console_assist) console_.take_earlier_from(take_kept, s.console_assist);
     add_backed_devices(s);
 }
 

@@ -9,19 +9,22 @@
 namespace isok::vmm {
 namespace {
 
+constexpr u64 insn_wfi = 0x10500073;
+
 ExitReply emulated(u64 value0, u64 value1 = 0) { return {true, abi::ExceptionReply::emulated, 0, value0, value1}; }
 
 } // namespace
 
 const Vm::Route Vm::routes[] = {
-    {abi::vm_exit::cause_sbi_call, &Vm::sbi_call},
-    {abi::vm_exit::cause_load_guest_fault, &Vm::mmio_load},
-    {abi::vm_exit::cause_store_guest_fault, &Vm::mmio_store},
-    {abi::vm_exit::cause_fetch_guest_fault, &Vm::fetch_fault},
-    {abi::vm_exit::cause_virtual_instruction, &Vm::virtual_instruction},
+    {abi::exception_message::cause_sbi_call, &Vm::sbi_call},
+    {abi::exception_message::cause_load_guest_fault, &Vm::mmio_load},
+    {abi::exception_message::cause_store_guest_fault, &Vm::mmio_store},
+    {abi::exception_message::cause_fetch_guest_fault, &Vm::fetch_fault},
+    {abi::exception_message::cause_virtual_instruction, &Vm::virtual_instruction},
 };
 
 ExitReply Vm::handle_exit(u32 vcpu, const Exit& exit) {
+    console_.guest_ran();
     if (halted_) return {true, abi::ExceptionReply::kill};
     if (vcpu >= harts_.count) return {false}; // not one of ours: leave it unanswered
     for (const Route& r : routes)
@@ -54,7 +57,7 @@ ExitReply Vm::mmio_load(u32 vcpu, const Exit& exit) {
     u64 access = exit.access();
     if (!access) return halt(vcpu, "vmm: vcpu%u: undecodable load at pc %lx; VM stopped", vcpu, exit.pc());
     u64 value = 0;
-    BusResult r = bus_.read(exit.address(), u32(abi::vm_exit::access_width(access)), value);
+    BusResult r = bus_.read(exit.address(), u32(abi::exception_message::access_width(access)), value);
     if (r == BusResult::unmapped)
         return halt(vcpu, "vmm: vcpu%u: load from %lx (pc %lx): no device there; VM stopped", vcpu, exit.address(),
                     exit.pc());
@@ -65,7 +68,7 @@ ExitReply Vm::mmio_load(u32 vcpu, const Exit& exit) {
 ExitReply Vm::mmio_store(u32 vcpu, const Exit& exit) {
     u64 access = exit.access();
     if (!access) return halt(vcpu, "vmm: vcpu%u: undecodable store at pc %lx; VM stopped", vcpu, exit.pc());
-    BusResult r = bus_.write(exit.address(), u32(abi::vm_exit::access_width(access)), exit.value());
+    BusResult r = bus_.write(exit.address(), u32(abi::exception_message::access_width(access)), exit.value());
     if (r == BusResult::unmapped)
         return halt(vcpu, "vmm: vcpu%u: store to %lx (pc %lx): no device there; VM stopped", vcpu, exit.address(),
                     exit.pc());
@@ -78,6 +81,12 @@ ExitReply Vm::fetch_fault(u32 vcpu, const Exit& exit) {
 }
 
 ExitReply Vm::virtual_instruction(u32 vcpu, const Exit& exit) {
+    // The kernel waits out a WFI itself, unless it keeps UART bytes: then they are taken
+    // now, while the guest idles, and the WFI ends at once (as a WFI may).
+    if (exit.instruction() == insn_wfi) {
+        console_.catch_up();
+        return emulated(0);
+    }
     return halt(vcpu, "vmm: vcpu%u: instruction %lx at pc %lx not virtualised; VM stopped", vcpu, exit.instruction(),
                 exit.pc());
 }

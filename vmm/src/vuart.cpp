@@ -1,5 +1,6 @@
 // Emulated ns16550a: the register behaviour of the TI/National PC16550D data sheet, as
 // far as a guest driver (Linux's 8250, or a polling boot console) can observe it.
+#include <isok/abi.hpp>
 #include <vmm/vuart.hpp>
 
 namespace isok::vmm {
@@ -12,6 +13,27 @@ void VUart::receive(u8 byte) {
         ++fifo_count_;
     }
     update_irq();
+    tell_assist();
+}
+
+void VUart::attach(ConsoleAssist& assist) {
+    assist_ = &assist;
+    tell_assist();
+}
+
+// The kernel may keep a THR write only when the model would do no more than send the
+// byte: no divisor latch in its place, no THR-empty interrupt to raise, no loopback.
+// It may answer an LSR read only when reading changes nothing (an overrun clears).
+void VUart::tell_assist() {
+    if (!assist_) return;
+    u64 bits = 0;
+    if (!(lcr_ & lcr_dlab) && !(ier_ & ier_thre) && !(mcr_ & mcr_loop)) bits |= abi::guest_console::keep_uart_writes;
+    if (!overrun_) bits |= abi::guest_console::answer_uart_status;
+    u8 status = lsr_thre | lsr_temt | (fifo_count_ ? lsr_dr : 0);
+    if (bits == told_bits_ && status == told_lsr_) return;
+    assist_->allow(bits, status);
+    told_bits_ = bits;
+    told_lsr_ = status;
 }
 
 // The highest-priority interrupt the IER lets through (data sheet, table "Interrupt
@@ -90,6 +112,7 @@ bool VUart::read(u64 offset, u32 width, u64& value) {
     default: value = 0; break;
     }
     update_irq();
+    tell_assist();
     return true;
 }
 
@@ -117,6 +140,7 @@ bool VUart::write(u64 offset, u32 width, u64 value) {
     default: break; // LSR and MSR are read-only
     }
     update_irq();
+    tell_assist();
     return true;
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 using isok::u32;
 using isok::u64;
-using isok::abi::vm_exit::make_access;
+using isok::abi::exception_message::make_access;
 
 constexpr u32 bits(u32 v, int hi, int lo) { return (v >> lo) & ((1u << (hi - lo + 1)) - 1); }
 

@@ -1,6 +1,7 @@
 // Trap dispatch for traps taken in the kernel: interrupts go to their handlers,
 // a probed instruction that traps is skipped, anything else is a kernel bug.
 #include <arch/cpu.hpp>
+#include <arch/exception_message.hpp>
 #include <arch/interrupt.hpp>
 #include <arch/trap_frame.hpp>
 #include <kernel/console.hpp>
@@ -18,17 +19,6 @@ volatile bool probe_trapped = false;
 
 namespace {
 
-const char* const exception_names[] = {
-    "instruction address misaligned", "instruction access fault", "illegal instruction",
-    "breakpoint", "load address misaligned", "load access fault",
-    "store/AMO address misaligned", "store/AMO access fault", "environment call from U-mode",
-    "environment call from HS-mode", "environment call from VS-mode", "environment call from M-mode",
-    "instruction page fault", "load page fault", "reserved",
-    "store/AMO page fault", "reserved", "reserved",
-    "reserved", "reserved", "instruction guest-page fault",
-    "load guest-page fault", "virtual instruction", "store/AMO guest-page fault",
-};
-
 const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
                                          "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
                                          "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
@@ -45,9 +35,6 @@ const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t
 
 } // namespace
 
-const char* exception_name(isok::u64 cause) {
-    return cause < sizeof(exception_names) / sizeof(exception_names[0]) ? exception_names[cause] : "unknown";
-}
 
 void install_trap_vector() { csr_write(stvec, reinterpret_cast<isok::u64>(&trap_entry)); }
 

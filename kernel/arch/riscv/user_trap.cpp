@@ -38,6 +38,6 @@ extern "C" [[noreturn]] void trap_from_user(arch::TrapFrame* frame) {
     if (cause & arch::csr::scause_interrupt)
         arch::interrupt::handle(cause & ~arch::csr::scause_interrupt);
     else
-        kernel::raise_exception(t, cause, frame->sepc, frame->stval);
+        kernel::raise_exception(t);
     kernel::scheduler::exit_to_user();
 }

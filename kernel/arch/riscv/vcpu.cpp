@@ -248,7 +248,9 @@ u64 timer_deadline(VcpuState& v) {
 }
 
 bool interrupt_pending(VcpuState& v) {
-    u64 hvip = here().loaded == &v ? csr_read(CSR_HVIP) : with_remote(v, v.hvip);
+    // What other harts raised while v was loaded here counts too: v may be about to
+    // wait (a WFI), and nobody would wake it for an interrupt it already has.
+    u64 hvip = with_remote(v, here().loaded == &v ? csr_read(CSR_HVIP) : v.hvip);
     return (hvip & vs_interrupts) || timer::now() >= timer_deadline(v);
 }
 

@@ -5,6 +5,7 @@
 #include <arch/page_table.hpp>
 #include <arch/vcpu.hpp>
 #include <kernel/capability.hpp>
+#include <kernel/guest_console.hpp>
 #include <kernel/kmem.hpp>
 #include <kernel/placement.hpp>
 #include <kernel/tag_allocator.hpp>
@@ -50,6 +51,7 @@ public:
     // Bumped by every unmap in `space`: a translation the kernel keeps for one of the
     // domain's pages (a thread's IPC buffer) is good only while this has not moved.
     u64 unmaps = 0;
+    GuestConsole console; // a VM's: its console output, as its VMM lets the kernel keep it
 
 private:
     class Tables final : public arch::TableFrames {

@@ -1,12 +1,20 @@
-// A thread's exception (page fault, illegal instruction, misaligned access...) goes
-// to its exception handler as an IPC call; with no handler the thread is killed.
+// A thread's exception (page fault, illegal instruction, misaligned access...) and a
+// vCPU's VM exit go to its exception handler as an IPC call with one message layout
+// (isok::abi::exception_message); with no handler the thread is killed.
 #pragma once
 #include <kernel/thread.hpp>
 
 namespace kernel {
 
-void raise_exception(Thread& t, u64 cause, u64 pc, u64 address);
-// Sends the message already in t.exception_words (VM exits fill it themselves).
+// The thread trapped (its frame holds the trap): describe it and call the handler.
+void raise_exception(Thread& t);
+// Calls the handler with the message already in t.exception_words (VM exits write it).
 void deliver_exception(Thread& t);
+
+// The handler's reply in `reply` (its registers) to a thread in an exception: resume,
+// emulated or kill. True when the faulter may run again (it is not made ready here).
+bool answer_exception(Thread& faulter, const arch::TrapFrame& reply);
+// Whether that reply lets the faulter run again, asked before committing to it.
+bool answer_resumes(const arch::TrapFrame& reply);
 
 } // namespace kernel

@@ -1,6 +1,7 @@
 // The IPC fast path: call and reply_receive in their common case — short message,
 // partner waiting, nothing of higher priority ready — as one straight line from the
-// trap to the partner's registers. Anything unusual returns to the ordinary path,
+// trap to the partner's registers. The reply that resumes a thread or a vCPU from an
+// exception (a VMM answering an MMIO exit) takes it too. Anything unusual returns to the ordinary path,
 // which handles every case correctly.
 #pragma once
 #include <kernel/thread.hpp>

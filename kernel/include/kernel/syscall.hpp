@@ -33,5 +33,6 @@ Error sys_null(Thread&, arch::TrapFrame&);
 Error sys_interrupt_control(Thread&, arch::TrapFrame&);
 Error sys_memory_info(Thread&, arch::TrapFrame&);
 Error sys_hart_info(Thread&, arch::TrapFrame&);
+Error sys_guest_console(Thread&, arch::TrapFrame&);
 
 } // namespace kernel

@@ -76,8 +76,7 @@ public:
     Thread* caller = nullptr;     // the thread waiting for this one's reply
     Thread* callee = nullptr;     // the thread this one waits on for a reply
     bool in_exception = false;    // the pending call is an exception message
-    u64 exception_words[isok::abi::vm_exit::length] = {};
-    u64 exception_length = 0;
+    u64 exception_words[isok::abi::exception_message::length] = {}; // its message, while in_exception
 
     Notification* bound_notification = nullptr; // received along with endpoint messages
 

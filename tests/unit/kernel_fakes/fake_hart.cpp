@@ -90,11 +90,4 @@ void park_guest() {
     ++fake::hart().parks;
 }
 
-// The emulated instruction's result lands in a0/a1 and the guest continues after it.
-void complete_emulation(TrapFrame& f, const isok::u64*, isok::u64 value0, isok::u64 value1) {
-    f.a(0) = value0;
-    f.a(1) = value1;
-    f.sepc += 4;
-}
-
 } // namespace arch

@@ -29,8 +29,18 @@ public:
     // Sends a partial line out, ended with a newline (before the VMM stops, say).
     void flush();
 
+    // Output the guest wrote before whatever comes next but that is not here yet (UART
+    // bytes the kernel kept): pulled in first whenever the guest may have added some.
+    using Earlier = usize (*)(void* context, char* out, usize max);
+    void take_earlier_from(Earlier source, void* context);
+    // The guest ran since the last pull (a VM exit): there may be earlier output again.
+    void guest_ran() { earlier_waits_ = earlier_ != nullptr; }
+    // Pulls the earlier output in now (the guest idles: nothing else would).
+    void catch_up();
+
 private:
     void emit_line();
+    void put_now(char c);
     static void put_formatted(void* self, char c);
 
     char name_[name_bytes + 1] = {};
@@ -38,6 +48,9 @@ private:
     usize used_ = 0;
     ConsoleOutput output_;
     void* context_;
+    Earlier earlier_ = nullptr;
+    void* earlier_context_ = nullptr;
+    bool earlier_waits_ = false;
 };
 
 } // namespace isok::vmm

@@ -18,17 +18,17 @@
 
 namespace isok::vmm {
 
-// A VM exit as the kernel sends it (abi::vm_exit): words 0..13.
+// A VM exit as the kernel sends it (abi::exception_message): words 0..13.
 struct Exit {
-    u64 word[abi::vm_exit::length] = {};
+    u64 word[abi::exception_message::length] = {};
 
-    u64 cause() const { return word[abi::vm_exit::cause]; }
-    u64 pc() const { return word[abi::vm_exit::pc]; }
-    u64 address() const { return word[abi::vm_exit::address]; }
-    u64 instruction() const { return word[abi::vm_exit::instruction]; }
-    u64 access() const { return word[abi::vm_exit::access]; }
-    u64 value() const { return word[abi::vm_exit::value]; }
-    u64 a(u32 i) const { return i < 8 ? word[abi::vm_exit::guest_a0 + i] : 0; }
+    u64 cause() const { return word[abi::exception_message::cause]; }
+    u64 pc() const { return word[abi::exception_message::pc]; }
+    u64 address() const { return word[abi::exception_message::address]; }
+    u64 instruction() const { return word[abi::exception_message::instruction]; }
+    u64 access() const { return word[abi::exception_message::access]; }
+    u64 value() const { return word[abi::exception_message::value]; }
+    u64 a(u32 i) const { return i < 8 ? word[abi::exception_message::a0 + i] : 0; }
 };
 
 // The answer: a reply (words 0..3 as abi::ExceptionReply describes), or none when the
@@ -55,6 +55,8 @@ struct VmSetup {
     const char* net_missing = "no switch port for this VM";
     BlockBackend* block = nullptr;
     const char* block_missing = "no disk partition for this VM";
+    // The kernel's share of the console, when it keeps the guest's output for the VMM.
+    ConsoleAssist* console_assist = nullptr;
 };
 
 class Vm {

@@ -1,6 +1,8 @@
 // The guest's serial port: an emulated ns16550a (8 byte-wide registers, reg-shift 0),
 // the twin of the UART driver in the kernel. Transmission is instantaneous: the
-// transmitter is always empty, so THRE and TEMT always read 1.
+// transmitter is always empty, so THRE and TEMT always read 1. While the model allows
+// it, the kernel keeps THR writes and answers LSR reads itself (ConsoleAssist), so that a
+// guest's console costs no VM exit per character.
 #pragma once
 #include <isok/types.hpp>
 #include <vmm/bus.hpp>
@@ -8,6 +10,20 @@
 #include <vmm/vplic.hpp>
 
 namespace isok::vmm {
+
+// The kernel's share of the VM's console (main.cpp: the guest_console system call;
+// tests: a fake): it keeps UART and SBI putchar output until taken.
+class ConsoleAssist {
+public:
+    // What the kernel may do with the UART from now on (abi::guest_console::uart_bits)
+    // and the LSR it answers.
+    virtual void allow(u64 bits, u8 lsr) = 0;
+    // Moves up to max bytes the kernel kept to out, oldest first; returns how many.
+    virtual usize take(char* out, usize max) = 0;
+
+protected:
+    ~ConsoleAssist() = default;
+};
 
 class VUart final : public MmioDevice {
 public:
@@ -29,6 +45,10 @@ public:
     // A byte from the outside world for the guest to read (dropped, with an overrun
     // reported in LSR, when the receive FIFO is full).
     void receive(u8 byte);
+
+    // From now on the kernel keeps THR writes and answers LSR reads whenever the model
+    // says it may (the console takes the kept bytes: Vm wires that).
+    void attach(ConsoleAssist& assist);
     bool irq_level() const { return interrupt_id() != iir_none; }
 
 private:
@@ -41,6 +61,7 @@ private:
     void write_ier(u8 value);
     void write_fcr(u8 value);
     void update_irq() { irq_.set(irq_level()); }
+    void tell_assist();
 
     GuestConsole& console_;
     IrqLine irq_;
@@ -50,6 +71,9 @@ private:
     bool thre_interrupt_ = false; // "THR empty" reported until IIR is read or THR written
     u8 fifo_[fifo_bytes] = {};
     usize fifo_head_ = 0, fifo_count_ = 0;
+    ConsoleAssist* assist_ = nullptr;
+    u64 told_bits_ = ~u64{0}; // what the assist was last told
+    u8 told_lsr_ = 0;
 };
 
 } // namespace isok::vmm

@@ -33,6 +33,7 @@ enum class Syscall : u64 {
     memory_info = 21,  // (memory) -> physical address, pages: for drivers that program DMA
     hart_info = 22,    // () -> the hart the caller runs on (0 = the boot hart), how many harts run,
                        //    the device interrupts that hart has taken
+    guest_console = 23, // (vm, GuestConsoleOp, arg0, arg1): the VM's console output, kept by the kernel
     count
 };
 
@@ -94,6 +95,26 @@ enum class InterruptOp : u64 {
     ack = 1,  // (): the device has been served; unmask the line
 };
 
+// guest_console operations, for a VMM (control on its VM's domain). KVM's coalesced
+// MMIO, for the console: while the VMM allows it, the kernel keeps what a guest writes to
+// its ns16550's THR and through the legacy SBI putchar, and answers its reads of the
+// UART's LSR, without a VM exit. A byte '\n', or one more than the kernel keeps, exits
+// as before; so does a vCPU's WFI while bytes are kept. The VMM takes the kept bytes
+// before it writes anything of its own to the VM's console, so the console shows the
+// guest's bytes in their order.
+enum class GuestConsoleOp : u64 {
+    place = 0, // (guest-physical address of the ns16550, or 0: none): drops kept bytes, allows nothing
+    allow = 1, // (guest_console:: bits, the LSR value to answer with)
+    take = 2,  // (user address, length) -> a1: bytes moved there from the kernel, oldest first
+};
+namespace guest_console {
+inline constexpr u64 keep_uart_writes = 1 << 0;   // THR writes (DLAB clear, no THR-empty interrupt, no loopback)
+inline constexpr u64 answer_uart_status = 1 << 1; // LSR reads (no bit of LSR clears on a read now)
+inline constexpr u64 keep_sbi_putchar = 1 << 2;   // legacy SBI console_putchar (extension 0x01)
+inline constexpr u64 uart_bits = keep_uart_writes | answer_uart_status;
+inline constexpr u64 capacity = 128;              // bytes kept at most
+} // namespace guest_console
+
 // Message info word (a1 on send/call/reply; returned in a1 on receive):
 //   bits  0..15  label      chosen by the sender (the kernel sets it for exceptions)
 //   bits 16..24  length     message words, 0..max_message_words
@@ -144,29 +165,29 @@ inline constexpr u64 no_slot = ~u64{0};
 
 inline constexpr u64 max_priority = 255;
 
-// Exceptions arrive at the handler as a call with label exception_label and words:
-//   0 cause (scause), 1 pc (sepc), 2 address (stval), 3 instruction bits (0 if unknown)
-// The handler replies with word 0 = an ExceptionReply and, for resume, word 1 = new pc.
+// Exceptions of threads and vCPUs (VM exits) arrive at the handler as a call with label
+// exception_label and one layout of words, exception_message below. The handler
+// replies with word 0 = an ExceptionReply and words 1..3 as it says.
 inline constexpr u64 exception_label = 0xffff;
 enum class ExceptionReply : u64 {
     resume = 0,   // continue at word 1 (0: retry the same instruction)
     kill = 1,     // end the thread (for a vCPU: stop the VM's vCPU)
-    emulated = 2, // vCPU: the handler performed the instruction; continue after it. For a
-                  // load, word 2 is the value for its destination register; for an SBI
-                  // call, words 2 and 3 go to the guest's a0 and a1.
+    emulated = 2, // the handler performed the instruction; continue after it. For a
+                  // decoded load, word 2 is the value for its destination register; for
+                  // a vCPU's SBI call, words 2 and 3 go to the guest's a0 and a1.
 };
 
-// A vCPU's exception (VM exit) carries more words than a thread's; the first four
-// keep the same meaning. Words 4 and up arrive in the handler's IPC buffer.
-namespace vm_exit {
+// The words of an exception message. Words 0..3 travel in registers; the rest arrive
+// in the handler's IPC buffer (a handler without one gets the first four only).
+namespace exception_message {
 inline constexpr u64 length = 14;
-inline constexpr u64 cause = 0;       // scause of the trap from the guest
-inline constexpr u64 pc = 1;          // guest pc (sepc)
+inline constexpr u64 cause = 0;       // scause of the trap
+inline constexpr u64 pc = 1;          // pc of the trapping instruction (a guest's: sepc)
 inline constexpr u64 address = 2;     // guest-physical address for guest-page faults, stval otherwise
 inline constexpr u64 instruction = 3; // the trapping instruction (expanded if compressed), 0 if unreadable
 inline constexpr u64 access = 4;      // decoded load/store, see below; 0 when not a load or store
 inline constexpr u64 value = 5;       // the value a store writes
-inline constexpr u64 guest_a0 = 6;    // guest a0..a7 in words 6..13 (SBI calls: a7 extension, a6 function)
+inline constexpr u64 a0 = 6;          // a0..a7 in words 6..13 (a guest's SBI call: a7 extension, a6 function)
 
 // access word: bits 0-7 width in bytes, bit 8 store, bit 9 sign-extending load,
 // bits 16-20 the register loaded or stored, bits 24-27 instruction length in bytes.
@@ -179,13 +200,17 @@ constexpr u64 make_access(u64 width, bool store, bool is_signed, u64 reg, u64 in
     return width | u64(store) << 8 | u64(is_signed) << 9 | (reg & 0x1f) << 16 | (insn_length & 0xf) << 24;
 }
 
-// Causes a VMM sees (the RISC-V exception codes of traps from VS/VU-mode).
+// Causes a handler sees most (RISC-V exception codes). A thread's:
+inline constexpr u64 cause_illegal_instruction = 2;
+inline constexpr u64 cause_load_page_fault = 13;
+inline constexpr u64 cause_store_page_fault = 15;
+// A vCPU's (traps from VS/VU-mode):
 inline constexpr u64 cause_sbi_call = 10;          // ecall from VS-mode
 inline constexpr u64 cause_fetch_guest_fault = 20; // instruction guest-page fault
 inline constexpr u64 cause_load_guest_fault = 21;  // load guest-page fault (MMIO read)
 inline constexpr u64 cause_virtual_instruction = 22;
 inline constexpr u64 cause_store_guest_fault = 23; // store guest-page fault (MMIO write)
-} // namespace vm_exit
+} // namespace exception_message
 
 // Guest-physical address space of a VM: Sv39x4, so addresses below 2^41.
 inline constexpr u64 guest_space_end = 1ull << 41;

@@ -171,6 +171,22 @@ inline HartInfo hart_info() {
 // From now on the thread runs on that hart only.
 inline Error set_hart(u64 thread, u64 hart) { return thread_control(thread, abi::ThreadOp::set_hart, hart); }
 
+// The VM's console output kept by the kernel (abi::GuestConsoleOp).
+inline Error guest_console_place(u64 vm, u64 guest_address) {
+    return syscall_error(raw_syscall(Syscall::guest_console, vm, u64(abi::GuestConsoleOp::place), guest_address));
+}
+inline Error guest_console_allow(u64 vm, u64 bits, u64 lsr) {
+    return syscall_error(raw_syscall(Syscall::guest_console, vm, u64(abi::GuestConsoleOp::allow), bits, lsr));
+}
+struct Taken {
+    Error error;
+    u64 bytes;
+};
+inline Taken guest_console_take(u64 vm, void* buffer, u64 length) {
+    Registers r = raw_syscall(Syscall::guest_console, vm, u64(abi::GuestConsoleOp::take), reinterpret_cast<u64>(buffer), length);
+    return {Error(r.a[0]), r.a[1]};
+}
+
 inline DomainInfo domain_info(u64 domain) {
     Registers r = raw_syscall(Syscall::domain_info, domain);
     return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};

@@ -29,7 +29,6 @@ inline u64 cycles() { return csr_read(cycle); }
 void install_trap_vector();
 // Lets user mode read cycle, time and instret (benchmarks count instructions).
 inline void allow_user_counters() { csr_write(scounteren, 0x7); }
-const char* exception_name(u64 cause);
 
 namespace detail {
 extern volatile bool probing;

@@ -4,7 +4,7 @@
 
 namespace arch {
 
-// The vm_exit access word (isok/abi.hpp) for a load or store instruction, or 0 when
+// The exception_message access word (isok/abi.hpp) for a load or store instruction, or 0 when
 // the instruction is neither. `bits` holds 32 bits of instruction memory (a compressed
 // instruction in the low 16) or a transformed instruction from htinst.
 isok::u64 decode_access(isok::u32 bits, bool transformed);

@@ -18,6 +18,7 @@ struct TrapFrame {
     isok::u64& ra() { return x[1]; }
     isok::u64& sp() { return x[2]; }
     isok::u64& a(int i) { return x[10 + i]; }
+    isok::u64 a(int i) const { return x[10 + i]; }
 };
 
 // Offsets used by the assembly entry; checked here so the two cannot drift apart.

@@ -12,8 +12,4 @@ namespace arch {
 // htval and htinst as the trap left them.
 void handle_guest_trap(kernel::Thread& vcpu, isok::u64 htval, isok::u64 htinst);
 
-// The VMM emulated the instruction: write the loaded value or the SBI results, and
-// continue after the instruction.
-void complete_emulation(TrapFrame& f, const isok::u64* exit_words, isok::u64 value0, isok::u64 value1);
-
 } // namespace arch

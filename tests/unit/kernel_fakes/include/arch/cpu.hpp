@@ -23,7 +23,6 @@ u64 cycles();
 
 void install_trap_vector();
 void allow_user_counters();
-const char* exception_name(u64 cause);
 
 bool hart_has_hypervisor();
 bool hart_has_sstc();
