@@ -10,7 +10,6 @@
 #include <kernel/hart.hpp>
 #include <kernel/kernel_lock.hpp>
 #include <kernel/scheduler.hpp>
-#include <kernel/timer.hpp>
 
 namespace kernel::scheduler {
 namespace {
@@ -238,13 +237,11 @@ void exit_to_user() {
     for (;;) {
         Thread* next = pick(h);
         if (next) {
-            if (timer::stopped(h)) timer::restart_tick();
             h.running = next;
             switch_to(h, *next);
             leave_kernel(h, *next);
         }
         h.running = nullptr;
-        timer::stop_tick();
         arch::park_guest();
         // Nothing to run: wait for an interrupt to make something ready. WFI wakes on
         // an enabled interrupt even with interrupts off; it is taken below, under the lock.

@@ -1,7 +1,6 @@
 // Periodic tick, plus one-shot wake-ups for guests' timers. Tick deadlines advance by
 // a fixed period from the previous deadline, not from "now", so the rate does not
-// drift with interrupt latency. A hart with nothing to run has no tick: only a wake-up
-// or a device brings it back, so an idle machine costs no instructions however long.
+// drift with interrupt latency.
 #include <arch/timer.hpp>
 #include <kernel/hart.hpp>
 #include <kernel/scheduler.hpp>
@@ -11,7 +10,7 @@
 namespace kernel::timer {
 namespace {
 isok::u64 period_ = 0;
-isok::u64 boot_time = 0;
+volatile isok::u64 tick_count = 0; // the boot hart's ticks: time since boot
 
 // Each hart has its own timer: its tick and the wake-ups of its own vCPUs.
 void program_next(Hart& h) { arch::timer::program(isok::min(h.next_tick, h.next_wakeup)); }
@@ -20,7 +19,6 @@ void program_next(Hart& h) { arch::timer::program(isok::min(h.next_tick, h.next_
 bool start(isok::u64 timebase_hz, isok::u64 hz) {
     if (hz == 0 || timebase_hz / hz == 0) return false;
     period_ = timebase_hz / hz;
-    boot_time = arch::timer::now();
     start_hart();
     return true;
 }
@@ -43,6 +41,7 @@ void on_interrupt() {
     Hart& h = this_hart();
     isok::u64 now = arch::timer::now();
     if (now >= h.next_tick) {
+        if (h.index == 0) tick_count = tick_count + 1;
         scheduler::tick();
         h.next_tick += period_;
         // After a long stall, skip missed periods instead of firing a burst of catch-up ticks.
@@ -52,19 +51,6 @@ void on_interrupt() {
     program_next(h);
 }
 
-void stop_tick() {
-    Hart& h = this_hart();
-    h.next_tick = no_tick;
-    program_next(h);
-}
-
-void restart_tick() {
-    Hart& h = this_hart();
-    if (!stopped(h) || period_ == 0) return; // ticking, or not started yet
-    h.next_tick = arch::timer::now() + period_;
-    program_next(h);
-}
-
-isok::u64 ticks() { return (arch::timer::now() - boot_time) / period_; }
+isok::u64 ticks() { return tick_count; }
 
 } // namespace kernel::timer

@@ -30,20 +30,6 @@ TEST_F(Scheduler, NothingReadyIdlesWithNoCurrentThread) {
     EXPECT_EQ(fake::hart().parks, 1u); // a guest's pending interrupts must not end the wait
 }
 
-// Tickless idle: an idle hart takes no tick interrupts however long it waits (so an
-// idle machine costs no instructions), and the first thread to run starts it again.
-TEST_F(Scheduler, AnIdleHartStopsItsTickAndTheNextThreadRestartsIt) {
-    Thread& t = started(10);
-    ASSERT_EQ(run(), &t);
-    EXPECT_TRUE(fake::hart().ticking);
-    scheduler::remove(t, ThreadState::inactive);
-    EXPECT_EQ(run(), nullptr);
-    EXPECT_FALSE(fake::hart().ticking);
-    start(t);
-    EXPECT_EQ(run(), &t);
-    EXPECT_TRUE(fake::hart().ticking);
-}
-
 TEST_F(Scheduler, EqualsTakeTurnsOnlyWhenTheSliceRunsOut) {
     Thread& a = started(7);
     Thread& b = started(7);

@@ -44,7 +44,7 @@ struct Hart {
 
     u64 device_interrupts = 0; // PLIC lines claimed here (hart_info)
 
-    u64 next_tick = ~u64{0};   // timer.cpp: all ones while the tick is stopped (idle)
+    u64 next_tick = ~u64{0};
     u64 next_wakeup = ~u64{0};
 
     // The scheduler's ready queues, one FIFO per priority.

@@ -3,10 +3,8 @@
 // and no vCPU bookkeeping (the list the timer walks is not under test here).
 #include <kernel/assert.hpp>
 #include <kernel/console.hpp>
-#include <kernel/timer.hpp>
 #include <kernel/vcpu.hpp>
 #include <kernel_fakes/console.hpp>
-#include <kernel_fakes/hart.hpp>
 
 #include <cstdarg>
 #include <cstdio>
@@ -34,20 +32,6 @@ void print(const char* fmt, ...) {
 }
 
 } // namespace kernel::console
-
-namespace kernel::timer {
-
-// As on the target, the hart's next tick says whether it ticks.
-void stop_tick() {
-    this_hart().next_tick = no_tick;
-    fake::hart().ticking = false;
-}
-void restart_tick() {
-    this_hart().next_tick = 0;
-    fake::hart().ticking = true;
-}
-
-} // namespace kernel::timer
 
 namespace kernel::vcpu {
 

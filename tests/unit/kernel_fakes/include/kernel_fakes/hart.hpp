@@ -20,7 +20,6 @@ struct Hart {
     bool interrupts_enabled = false;
     unsigned idles = 0;                      // waits for an interrupt
     unsigned parks = 0;                      // guest state unloaded before idling
-    bool ticking = true;                     // the periodic tick (timer::stop_tick, restart_tick)
 };
 
 Hart& hart();
