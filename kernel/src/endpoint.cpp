@@ -8,7 +8,6 @@
 #include <kernel/user_memory.hpp>
 
 namespace kernel {
-namespace {
 
 using isok::abi::IpcBuffer;
 namespace abi = isok::abi;
@@ -16,7 +15,7 @@ using R = MessageRegisters;
 
 // The page walk is done once per buffer and kept until the domain unmaps anything (a
 // frame is freed only after its unmap, so a kept page is never one that was freed).
-IpcBuffer* buffer_of(Thread& t, bool write) {
+IpcBuffer* ipc_buffer(Thread& t, bool write) {
     if (!t.ipc_buffer) return nullptr;
     Thread::BufferPage& kept = t.buffer_page;
     const Domain& d = *t.domain;
@@ -27,12 +26,14 @@ IpcBuffer* buffer_of(Thread& t, bool write) {
     return reinterpret_cast<IpcBuffer*>(page);
 }
 
+namespace {
+
 // A message is checked before it leaves its sender, so a bad one never blocks anyone.
 Error check_message(Thread& sender, u64 info) {
     if (abi::info_length(info) > abi::max_message_words || abi::info_caps(info) > abi::max_message_caps)
         return Error::bad_argument;
     bool needs_buffer = abi::info_length(info) > abi::register_words || abi::info_caps(info) > 0;
-    if (needs_buffer && !buffer_of(sender, false)) return Error::bad_address;
+    if (needs_buffer && !ipc_buffer(sender, false)) return Error::bad_address;
     return Error::ok;
 }
 
@@ -40,8 +41,8 @@ Error check_message(Thread& sender, u64 info) {
 // the receiver offered; stops at the first that cannot go. Returns how many went.
 u64 transfer_caps(Thread& from, Thread& to, u64 count) {
     if (count == 0) return 0;
-    IpcBuffer* out = buffer_of(from, false);
-    IpcBuffer* in = buffer_of(to, true);
+    IpcBuffer* out = ipc_buffer(from, false);
+    IpcBuffer* in = ipc_buffer(to, true);
     if (!out || !in) return 0;
     u64 moved = 0;
     for (; moved < count; ++moved) {
@@ -73,10 +74,10 @@ void deliver(Thread& from, Thread& to, const Message& m) {
         const u64* src = nullptr;
         if (m.from_kernel) {
             src = m.words;
-        } else if (IpcBuffer* src_buf = buffer_of(from, false)) {
+        } else if (IpcBuffer* src_buf = ipc_buffer(from, false)) {
             src = src_buf->words;
         }
-        IpcBuffer* dst_buf = buffer_of(to, true);
+        IpcBuffer* dst_buf = ipc_buffer(to, true);
         if (src && dst_buf)
             __builtin_memcpy(&dst_buf->words[abi::register_words], &src[abi::register_words],
                              (length - abi::register_words) * sizeof(u64));

@@ -19,6 +19,10 @@ struct MessageRegisters {
     static constexpr int badge = 6; // a6 on receive
 };
 
+// The kernel's view of t's IPC buffer page (writable, when write), or null when it has
+// none mapped so; found once and kept until its domain next unmaps anything.
+isok::abi::IpcBuffer* ipc_buffer(Thread& t, bool write);
+
 // IPC operations on behalf of a thread that trapped with the operation's registers.
 // Each returns the error for the caller's a0, or blocked when the thread now waits.
 Error ipc_send(Thread& sender, const Capability& cap, bool call);
