@@ -175,8 +175,7 @@ struct Assisted : Fixture {
     // takes what the kernel kept.
     void SetUp() override {
         uart.attach(assist);
-        console.take_earlier_from(
-            [](void* a, char* out, isok::usize max) { return static_cast<FakeAssist*>(a)->take(out, max); }, &assist);
+        console.take_kept_from(assist);
     }
     bool keeps_writes() const { return assist.bits & guest_console::keep_uart_writes; }
     bool answers_lsr() const { return assist.bits & guest_console::answer_uart_status; }

@@ -28,7 +28,7 @@ void GuestConsole::emit_line() {
 }
 
 void GuestConsole::put(char c) {
-    if (earlier_waits_) catch_up();
+    if (kept_waits_) catch_up();
     put_now(c);
 }
 
@@ -47,22 +47,21 @@ void GuestConsole::write(const char* text, usize length) {
 }
 
 void GuestConsole::flush() {
-    if (earlier_waits_) catch_up();
+    if (kept_waits_) catch_up();
     if (used_) emit_line();
 }
 
-void GuestConsole::take_earlier_from(Earlier source, void* context) {
-    earlier_ = source;
-    earlier_context_ = context;
-    earlier_waits_ = source != nullptr;
+void GuestConsole::take_kept_from(ConsoleAssist& assist) {
+    assist_ = &assist;
+    kept_waits_ = true;
 }
 
 void GuestConsole::catch_up() {
-    earlier_waits_ = false;
-    if (!earlier_) return;
+    kept_waits_ = false;
+    if (!assist_) return;
     char bytes[128];
     for (usize n = sizeof bytes; n == sizeof bytes;) {
-        n = earlier_(earlier_context_, bytes, sizeof bytes);
+        n = assist_->take(bytes, sizeof bytes);
         if (n > sizeof bytes) n = 0; // a broken source gives nothing
         for (usize i = 0; i < n; ++i) put_now(bytes[i]);
     }

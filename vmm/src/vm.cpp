@@ -35,8 +35,6 @@ u64 backed(const VmSetup& s) {
 
 IrqLine virtio_irq(VPlic& plic, layout::VirtioSlot slot) { return IrqLine(plic, layout::virtio_slot_irq(slot)); }
 
-usize take_kept(void* assist, char* out, usize max) { return static_cast<ConsoleAssist*>(assist)->take(out, max); }
-
 } // namespace
 
 Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
@@ -60,7 +58,7 @@ Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
         (void)bus_.add(base, layout::virtio_size, virtio_console_mmio_);
     }
     // What the kernel keeps of the guest's output comes before anything written here.
-    if (s.console_assist) console_.take_earlier_from(take_kept, s.console_assist);
+    if (s.console_assist) console_.take_kept_from(*s.console_assist);
     add_backed_devices(s);
 }
 

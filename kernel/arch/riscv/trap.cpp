@@ -35,7 +35,6 @@ const char* const register_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t
 
 } // namespace
 
-
 void install_trap_vector() { csr_write(stvec, reinterpret_cast<isok::u64>(&trap_entry)); }
 
 bool hart_has_hypervisor() {

@@ -1,8 +1,9 @@
 // The IPC fast path: call and reply_receive in their common case — no capabilities
 // sent, partner waiting, nothing of higher priority ready — as one straight line from
-// the trap to the partner's registers (and buffer, for words beyond the registers). The reply that resumes a thread or a vCPU from an
-// exception (a VMM answering an MMIO exit) takes it too. Anything unusual returns to the ordinary path,
-// which handles every case correctly.
+// the trap to the partner's registers (and buffer, for words beyond the registers). The
+// reply that resumes a thread or a vCPU from an exception (a VMM answering an MMIO exit)
+// takes it too. Anything unusual returns to the ordinary path, which handles every case
+// correctly.
 #pragma once
 #include <kernel/thread.hpp>
 

@@ -54,7 +54,7 @@ public:
     u32 slice_left = default_time_slice;
 
     u64 ipc_buffer = 0;          // user address of the IPC buffer page, 0 for none
-    // Where the kernel last found that page (endpoint.cpp, buffer_of): for ipc_buffer
+    // Where the kernel last found that page (endpoint.cpp, ipc_buffer): for ipc_buffer
     // as it was then, while the domain's unmaps count stays where it was.
     struct BufferPage {
         u64 address = 0;

@@ -7,6 +7,20 @@
 
 namespace isok::vmm {
 
+// The kernel's share of the VM's console (main.cpp: the guest_console system call;
+// tests: a fake): it keeps UART and SBI putchar output until the VMM takes it.
+class ConsoleAssist {
+public:
+    // What the kernel may do with the UART from now on (abi::guest_console::uart_bits)
+    // and the LSR it answers.
+    virtual void allow(u64 bits, u8 lsr) = 0;
+    // Moves up to max bytes the kernel kept to out, oldest first; returns how many.
+    virtual usize take(char* out, usize max) = 0;
+
+protected:
+    ~ConsoleAssist() = default;
+};
+
 // Where finished lines go (main: debug_write; tests: a string).
 using ConsoleOutput = void (*)(void* context, const char* text, usize length);
 
@@ -29,12 +43,11 @@ public:
     // Sends a partial line out, ended with a newline (before the VMM stops, say).
     void flush();
 
-    // Output the guest wrote before whatever comes next but that is not here yet (UART
-    // bytes the kernel kept): pulled in first whenever the guest may have added some.
-    using Earlier = usize (*)(void* context, char* out, usize max);
-    void take_earlier_from(Earlier source, void* context);
-    // The guest ran since the last pull (a VM exit): there may be earlier output again.
-    void guest_ran() { earlier_waits_ = earlier_ != nullptr; }
+    // The guest's output the kernel keeps (it came before whatever comes next): pulled
+    // in first whenever the guest may have added some.
+    void take_kept_from(ConsoleAssist& assist);
+    // The guest ran since the last pull (a VM exit): there may be kept output again.
+    void guest_ran() { kept_waits_ = assist_ != nullptr; }
     // Pulls the earlier output in now (the guest idles: nothing else would).
     void catch_up();
 
@@ -48,9 +61,8 @@ private:
     usize used_ = 0;
     ConsoleOutput output_;
     void* context_;
-    Earlier earlier_ = nullptr;
-    void* earlier_context_ = nullptr;
-    bool earlier_waits_ = false;
+    ConsoleAssist* assist_ = nullptr;
+    bool kept_waits_ = false;
 };
 
 } // namespace isok::vmm

@@ -11,20 +11,6 @@
 
 namespace isok::vmm {
 
-// The kernel's share of the VM's console (main.cpp: the guest_console system call;
-// tests: a fake): it keeps UART and SBI putchar output until taken.
-class ConsoleAssist {
-public:
-    // What the kernel may do with the UART from now on (abi::guest_console::uart_bits)
-    // and the LSR it answers.
-    virtual void allow(u64 bits, u8 lsr) = 0;
-    // Moves up to max bytes the kernel kept to out, oldest first; returns how many.
-    virtual usize take(char* out, usize max) = 0;
-
-protected:
-    ~ConsoleAssist() = default;
-};
-
 class VUart final : public MmioDevice {
 public:
     static constexpr usize fifo_bytes = 16;

@@ -183,7 +183,8 @@ struct Taken {
     u64 bytes;
 };
 inline Taken guest_console_take(u64 vm, void* buffer, u64 length) {
-    Registers r = raw_syscall(Syscall::guest_console, vm, u64(abi::GuestConsoleOp::take), reinterpret_cast<u64>(buffer), length);
+    Registers r = raw_syscall(Syscall::guest_console, vm, u64(abi::GuestConsoleOp::take),
+                              reinterpret_cast<u64>(buffer), length);
     return {Error(r.a[0]), r.a[1]};
 }
 
