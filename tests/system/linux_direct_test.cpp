@@ -7,7 +7,7 @@
 // each other and meet at a barrier, and the raw disk benchmark runs (the baseline of the
 // one in a VM).
 //
-// Each test prints the guest's figures. A second "-icount shift=0,sleep=off" makes
+// Each test prints the guest's figures. skip_idle ("-icount shift=0,sleep=off") makes
 // QEMU skip idle time instead of letting real time pass, so that the count from
 // reset (rdinstret at init, firmware included) does not depend on how fast QEMU
 // starts. The figures then repeat exactly from run to run, though one run in
@@ -37,7 +37,7 @@ QemuConfig direct(const std::string& bootargs, bool skip_idle = true) {
     c.bootargs = bootargs;
     c.memory = "256M";
     c.harts = 1;
-    if (skip_idle) c.extra = {"-icount", "shift=0,sleep=off"};
+    c.skip_idle = skip_idle;
     c.timeout = std::chrono::seconds(60);
     return c;
 }

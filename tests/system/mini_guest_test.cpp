@@ -42,6 +42,7 @@ protected:
         c.harts = 2;
         c.extra = std::move(extra);
         c.timeout = std::chrono::seconds(120);
+        c.skip_idle = true; // its timer checks, whatever the host's load
         return c;
     }
 

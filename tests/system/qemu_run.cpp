@@ -18,7 +18,7 @@ std::vector<std::string> qemu_arguments(const QemuConfig& c) {
     std::vector<std::string> a = {"qemu-system-riscv64", "-M", "virt", "-bios", "default", "-m", c.memory,
                                   "-smp", std::to_string(c.harts)};
     if (c.parallel) a.insert(a.end(), {"-accel", "tcg,thread=multi"});
-    else a.insert(a.end(), {"-icount", "shift=0"});
+    else a.insert(a.end(), {"-icount", c.skip_idle ? "shift=0,sleep=off" : "shift=0"});
     a.insert(a.end(), {"-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", c.kernel});
     if (!c.boot_image.empty()) a.insert(a.end(), {"-initrd", c.boot_image});
     if (!c.bootargs.empty()) a.insert(a.end(), {"-append", c.bootargs});
@@ -79,9 +79,17 @@ QemuRun run_qemu(const QemuConfig& config) {
     close(in_pipe[0]);
     close(out_pipe[1]);
     fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+    // Typing never blocks the loop: QEMU takes input only as fast as the guest's UART
+    // does, and must be read from meanwhile.
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+
+    std::vector<QemuConfig::Typing> steps;
+    if (!config.input.empty()) steps.push_back({config.input_after, config.input});
+    steps.insert(steps.end(), config.typing.begin(), config.typing.end());
+    std::size_t next_step = 0, search_from = 0;
+    std::string typing; // what is still to be written of the current step
 
     auto deadline = std::chrono::steady_clock::now() + config.timeout;
-    bool input_sent = config.input.empty();
     for (;;) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
@@ -101,8 +109,14 @@ QemuRun run_qemu(const QemuConfig& config) {
             kill(pid, SIGKILL);
             break;
         }
-        if (!input_sent && run.contains(config.input_after)) {
-            input_sent = write(in_pipe[1], config.input.data(), config.input.size()) == ssize_t(config.input.size());
+        if (typing.empty() && next_step < steps.size() &&
+            run.console.find(steps[next_step].after, search_from) != std::string::npos) {
+            typing = steps[next_step++].text;
+            search_from = run.console.size();
+        }
+        if (!typing.empty()) {
+            ssize_t n = write(in_pipe[1], typing.data(), typing.size());
+            if (n > 0) typing.erase(0, size_t(n));
         }
     }
     close(in_pipe[1]);

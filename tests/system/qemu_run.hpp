@@ -17,11 +17,23 @@ struct QemuConfig {
     // Harts in parallel (multi-threaded TCG, no -icount): real concurrency, but neither
     // instruction counts nor interleavings repeat from run to run.
     bool parallel = false;
+    // Under -icount, skip idle time (sleep=off): when every hart waits, virtual time jumps
+    // to the next deadline instead of following the host's clock, so a timer measured in
+    // the guest does not depend on how busy the host is. Not for a system that waits for
+    // the host (typed input, a disk's I/O): its timeouts would pass at once.
+    bool skip_idle = false;
     std::vector<std::string> extra; // further QEMU arguments (e.g. -cpu, -dtb)
     std::chrono::seconds timeout{60};
     // Typed on the console once `input_after` has appeared in the output.
     std::string input_after;
     std::string input;
+    // Typed in turn, as a person would: each text once its `after` has appeared in the
+    // output since the previous text was typed (after `input`, when there is one).
+    struct Typing {
+        std::string after;
+        std::string text;
+    };
+    std::vector<Typing> typing;
     // Stop QEMU as soon as this appears (for systems that run forever); empty: run to exit.
     std::string until;
     // ... or as soon as all of these have appeared, in any order (with `until`, too).
