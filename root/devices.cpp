@@ -22,14 +22,9 @@ bool window_index(const char* name, u32& index) {
     const char prefix[] = "virtio";
     for (usize i = 0; i + 1 < sizeof prefix; ++i)
         if (name[i] != prefix[i]) return false;
-    const char* digits = name + sizeof prefix - 1;
-    if (!*digits) return false;
-    u32 k = 0;
-    for (const char* c = digits; *c; ++c) {
-        if (*c < '0' || *c > '9' || k > 1000) return false;
-        k = k * 10 + u32(*c - '0');
-    }
-    index = k;
+    u64 k = 0;
+    if (!isok::str_to_decimal(name + sizeof prefix - 1, 10000, k)) return false;
+    index = u32(k);
     return true;
 }
 

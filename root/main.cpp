@@ -89,6 +89,8 @@ u32 build(const bootimage::Image& image, const plan::Plan& plan) {
     root::build_vms(plan, image, children);
     root::build_networks(plan, children);
     root::build_disks(plan, children);
+    root::build_console(plan, children);
+    root::release_kept(children, count);
     for (u32 i = 0; i < count; ++i)
         if (children[i].ok && (!root::seal_startup_page(children[i], i) || !root::seal_links_page(children[i], i)))
             root::discard_process(children[i]);

@@ -116,6 +116,10 @@ void build_port(const isok::plan::Port& port, Child* children) {
     if (!ok && ring != no_slot) (void)sys::destroy(ring);
     if (!ok && wait != no_slot) (void)sys::destroy(wait);
     slots::release(ring);
+    if (ok && member.wake == no_slot) {
+        member.wake = wait; // kept until the console is built
+        return;
+    }
     slots::release(wait);
 }
 

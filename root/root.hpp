@@ -41,6 +41,11 @@ struct Child {
     u64 links_memory = no_slot;          // its Links page (memory), mapped in the root until sealed
     isok::links::Links* links = nullptr; // the Links page, seen through links_window
     u64 next_slot = 0; // the slot in its space the next capability the root gives it goes to
+    // The root's capability to the notification that wakes it (its first port's): typed
+    // input signals the same one, so that a VMM waits in one place. no_slot when none.
+    u64 wake = no_slot;
+    // A VMM's: the root's capability to its VM's domain, for the console to inspect.
+    u64 guest = no_slot;
 };
 
 // Prints "root: process 'name': what: error" and marks the child failed when e is not ok.
@@ -144,6 +149,11 @@ struct LinkStep {
 LinkStep make_link_memory(u64& memory, u64 payer, u64 pages, const char* what, LinkEnd a, LinkEnd b);
 void build_networks(const isok::plan::Plan& plan, Child* children);
 void build_disks(const isok::plan::Plan& plan, Child* children);
+// The console (phase 7, after the networks): the service gets the UART, its endpoint and a
+// notification of each input to signal; each input a badged call capability and its wake-up.
+void build_console(const isok::plan::Plan& plan, Child* children);
+// Gives back what the root kept of the children for the console (wake-ups, VM domains).
+void release_kept(Child* children, u32 count);
 
 // The virtio-blk devices of the machine, in QEMU's command-line order: the root's
 // capabilities to each one's window and interrupt line.

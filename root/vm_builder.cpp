@@ -156,9 +156,10 @@ bool grant_to_vmm(Guest& g) {
     return true;
 }
 
-// The root keeps nothing of a VM. A failed one is torn down: its VMM first (which holds
-// mappings of guest RAM, the exits endpoint and the configuration page), then its domain
-// with everything in it.
+// The root keeps nothing of a VM but, until the console is built, its domain (to give the
+// console service a capability to inspect it). A failed one is torn down: its VMM first
+// (which holds mappings of guest RAM, the exits endpoint and the configuration page),
+// then its domain with everything in it.
 void finish(Guest& g, bool ok) {
     if (!ok) {
         discard_process(*g.vmm);
@@ -167,6 +168,10 @@ void finish(Guest& g, bool ok) {
     for (u32 i = 0; i < g.vcpu_count; ++i) slots::release(g.vcpus[i]);
     slots::release(g.exits);
     slots::release(g.ram);
+    if (ok) {
+        g.vmm->guest = g.domain;
+        g.domain = no_slot;
+    }
     slots::release(g.domain);
 }
 

@@ -7,7 +7,12 @@
 // The VM's switch port and disk partition (its Links page) back virtio-net and
 // virtio-block; the port's notification is bound to this thread, so "frames arrived"
 // comes in on the same receive as the exits (label notification_label, badge 0).
+// Typed input comes the same way: when the VM is one of the console service's inputs,
+// "console.wait" (the port's notification, when there is a port) is bound too, the
+// service signals it with console::input_signal, and the VMM calls "console" for the
+// bytes, which go to the guest's consoles through Vm::console_input.
 // Everything but the system calls is in isok_vmm (vm.hpp) and unit-tested on the host.
+#include <isok/console.hpp>
 #include <isok/format.hpp>
 #include <isok/links.hpp>
 #include <isok/string.hpp>
@@ -124,6 +129,64 @@ rt::Message reply_message(const vmm::ExitReply& r) {
 // The kernel's message for the bound notification: no caller waits for an answer.
 bool is_notification(const rt::Message& m) { return m.label() == abi::notification_label && m.badge() == 0; }
 
+constexpr u64 no_slot = ~u64{0};
+
+// Typed input from the console service: read when it signals, and as long as it says more
+// waits, while the VM's input queue has room for a whole reply (so no byte read is lost).
+class ConsoleService {
+public:
+    void connect(u64 endpoint) {
+        endpoint_ = endpoint;
+        connected_ = true;
+    }
+    bool connected() const { return connected_; }
+    // The service signalled: input waits.
+    void signalled(vmm::Vm& vm) {
+        waits_ = connected_;
+        read(vm);
+    }
+    // After every exit: the guest may have made room for what still waits.
+    void exit_answered(vmm::Vm& vm) {
+        if (waits_) read(vm);
+    }
+
+private:
+    void read(vmm::Vm& vm) {
+        while (waits_ && vm.console_input_room() >= console::max_read) waits_ = fetch(vm);
+    }
+    bool fetch(vmm::Vm& vm);
+    bool broken(vmm::Vm& vm, const char* why, const char* detail = "");
+
+    u64 endpoint_ = 0;
+    bool connected_ = false;
+    bool waits_ = false; // the service has bytes the VM had no room for yet
+    bool told_broken_ = false;
+};
+
+// One read call; the bytes go to the guest. Returns whether the service says more wait.
+// The reply is checked, never trusted: its length bounds the bytes taken from it.
+bool ConsoleService::fetch(vmm::Vm& vm) {
+    rt::Message m(u64(console::Op::read), 0);
+    if (Error e = rt::call(endpoint_, m); e != Error::ok)
+        return broken(vm, "the read call failed: ", rt::error_name(e));
+    if (m.label() != 0 || m.length() < 1) return broken(vm, "the reply is not a read's");
+    u64 count = m.word(0) & console::count_mask;
+    if (count > console::max_read || (count + 7) / 8 > m.length() - 1)
+        return broken(vm, "the reply counts more bytes than it holds");
+    u8 bytes[console::max_read];
+    usize got = m.get_bytes(1, bytes, usize(count));
+    (void)vm.console_input(bytes, got); // the room was checked: everything fits
+    return m.word(0) & console::more;
+}
+
+bool ConsoleService::broken(vmm::Vm& vm, const char* why, const char* detail) {
+    if (!told_broken_) vm.console().message("vmm: console input: %s%s; taken as no input", why, detail);
+    told_broken_ = true;
+    return false;
+}
+
+ConsoleService console_service;
+
 int serve(vmm::Vm& vm, u64 exits) {
     rt::Message m;
     Error e = rt::receive(exits, m);
@@ -134,12 +197,16 @@ int serve(vmm::Vm& vm, u64 exits) {
         }
         if (is_notification(m)) {
             // Any exit answered before this one was answered by the reply_receive that
-            // brought it; exits that came meanwhile wait in the endpoint.
-            vm.frames_arrived();
+            // brought it; exits that came meanwhile wait in the endpoint. One message may
+            // carry both bits; without a console service every bit is the switch's.
+            u64 bits = m.word(0);
+            if (console_service.connected() && (bits & console::input_signal)) console_service.signalled(vm);
+            if (!console_service.connected() || (bits & ~console::input_signal)) vm.frames_arrived();
             e = rt::receive(exits, m);
             continue;
         }
         vmm::ExitReply r = answer(vm, m);
+        console_service.exit_answered(vm);
         if (!r.send) {
             e = rt::receive(exits, m);
             continue;
@@ -189,6 +256,9 @@ void announce_backed_devices(vmm::Vm& vm) {
                              LinkName(attached_partition->name).text, attached_partition->sectors);
 }
 
+// The switch port's notification is bound to this thread (the console's may share it).
+bool port_wait_bound = false;
+
 void signal_switch(void* slot) { (void)rt::sys::signal(*static_cast<u64*>(slot)); }
 
 // The VM's first switch port behind virtio-net; its notification is bound to this
@@ -211,8 +281,26 @@ vmm::NetBackend* open_port(const links::Links* page, vmm::VmSetup& setup) {
     if (Error e = rt::sys::bind_notification(startup::self_thread_slot, p.wait); e != Error::ok) {
         // Without it frames still arrive, but only when the guest posts receive buffers.
         rt::print("vmm: binding the switch port's notification failed: %s\n", rt::error_name(e));
+    } else {
+        port_wait_bound = true;
     }
     return &backend;
+}
+
+// Typed input, when the VM is one of the console's inputs. With a switch port the root
+// made "console.wait" the port's notification, which is bound already: a thread has one
+// bound notification, and binding another would cut the switch off.
+void open_console_service() {
+    u64 endpoint = rt::cap_slot("console", no_slot);
+    u64 wait = rt::cap_slot("console.wait", no_slot);
+    if (endpoint == no_slot || wait == no_slot) return;
+    if (!port_wait_bound) {
+        if (Error e = rt::sys::bind_notification(startup::self_thread_slot, wait); e != Error::ok) {
+            rt::print("vmm: binding the console's notification failed: %s; no typed input\n", rt::error_name(e));
+            return;
+        }
+    }
+    console_service.connect(endpoint);
 }
 
 block::Status call_service(void* endpoint, block::Op op, u64 first_sector, u64 sectors, u64 offset) {
@@ -265,7 +353,9 @@ int main(const startup::Info&) {
     setup.net = open_port(page, setup);
     setup.block = open_partition(page, setup);
     setup.console_assist = open_console_assist(c);
+    open_console_service();
     static vmm::Vm vm(setup, vcpus);
+    vm.console().set_interactive(console_service.connected());
     announce_backed_devices(vm);
 
     vmm::DeviceTreeError dt{};

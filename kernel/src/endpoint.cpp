@@ -56,13 +56,29 @@ u64 transfer_caps(Thread& from, Thread& to, u64 count) {
     return moved;
 }
 
+// How a message counts where it crosses (counters.hpp): a call counts its whole round
+// trip, once on each side, as the fast path does, so its reply counts nothing; an
+// exception message counts as a fault of the faulter where it was raised, not as IPC.
+enum class Counted : isok::u8 { not_here, message, round_trip };
+
 struct Message {
     u64 info;
     const u64* words; // words 0..3; all of them when the kernel wrote the message
     u64 badge;
     bool grant;
+    Counted counted;
     bool from_kernel = false;
 };
+
+void count(Thread& from, Thread& to, bool round_trip) {
+    if (round_trip) {
+        ++from.counters.round_trips;
+        ++to.counters.round_trips;
+        return;
+    }
+    ++from.counters.ipc_sent;
+    ++to.counters.ipc_received;
+}
 
 // The message lands in the receiver's registers and IPC buffer; the receiver's
 // system call returns ok with the delivered info (length and caps as they arrived).
@@ -88,20 +104,33 @@ void deliver(Thread& from, Thread& to, const Message& m) {
     dst.a(0) = u64(Error::ok);
     dst.a(R::info) = abi::message_info(abi::info_label(m.info), length, caps);
     dst.a(R::badge) = m.badge;
+    if (m.counted != Counted::not_here) count(from, to, m.counted == Counted::round_trip);
 }
 
-Message message_in_registers(Thread& t, u64 badge, bool grant) {
-    return {t.frame().a(R::info), &t.frame().x[10 + R::word0], badge, grant};
+Message message_in_registers(Thread& t, u64 badge, bool grant, Counted counted) {
+    return {t.frame().a(R::info), &t.frame().x[10 + R::word0], badge, grant, counted};
 }
 
 Message exception_message(Thread& t, u64 badge) {
     return {abi::message_info(abi::exception_label, abi::exception_message::length), t.exception_words, badge, false,
-            true};
+            Counted::not_here, true};
 }
 
 Message pending_message(Thread& sender) {
     if (sender.in_exception) return exception_message(sender, sender.send_badge);
-    return message_in_registers(sender, sender.send_badge, sender.send_grant);
+    return message_in_registers(sender, sender.send_badge, sender.send_grant,
+                                sender.send_is_call ? Counted::round_trip : Counted::message);
+}
+
+// A call that ends without its reply was one message, from the caller to the callee.
+void count_unanswered(Thread& caller, Thread& callee) {
+    if (caller.in_exception) return;
+    Counters& from = caller.counters;
+    Counters& to = callee.counters;
+    --from.round_trips;
+    ++from.ipc_sent;
+    --to.round_trips;
+    ++to.ipc_received;
 }
 
 void link_call(Thread& caller, Thread& callee) {
@@ -116,6 +145,7 @@ void link_call(Thread& caller, Thread& callee) {
 [[nodiscard]] Thread* drop_caller(Thread& callee) {
     Thread* c = callee.caller;
     if (!c) return nullptr;
+    count_unanswered(*c, callee);
     callee.caller = nullptr;
     c->callee = nullptr;
     if (c->in_exception) return c;
@@ -152,7 +182,10 @@ Error ipc_send(Thread& sender, const Capability& cap, bool call) {
     u64 info = sender.frame().a(R::info);
     if (Error e = check_message(sender, info); e != Error::ok) return e;
     auto& ep = static_cast<Endpoint&>(*cap.object);
-    return send_or_queue(sender, ep, message_in_registers(sender, cap.badge, cap.has(abi::rights::grant)), call);
+    return send_or_queue(sender, ep,
+                         message_in_registers(sender, cap.badge, cap.has(abi::rights::grant),
+                                              call ? Counted::round_trip : Counted::message),
+                         call);
 }
 
 Error ipc_send_exception(Thread& faulter, const Capability& handler) {
@@ -200,7 +233,7 @@ Error answer_caller(Thread& replier, Thread*& resumed) {
     replier.caller = nullptr;
     c->callee = nullptr;
     if (!c->in_exception) {
-        deliver(replier, *c, message_in_registers(replier, 0, replier.receive_grant));
+        deliver(replier, *c, message_in_registers(replier, 0, replier.receive_grant, Counted::not_here));
         resumed = c;
         return Error::ok;
     }
@@ -245,6 +278,7 @@ Thread* ipc_cancel(Thread& t) {
     }
     Thread* orphan = drop_caller(t);
     if (t.callee) {
+        count_unanswered(t, *t.callee);
         t.callee->caller = nullptr;
         t.callee = nullptr;
     }

@@ -36,10 +36,10 @@ void raise_exception(Thread& t) {
     // A load or store is decoded for the handler as for a VMM, so that it may answer
     // "emulated" with the value (a pager serving device-like memory, a debugger).
     arch::describe_trap(t.exception_words, f, f.stval, instruction, arch::decode_access(isok::u32(instruction), false));
-    deliver_exception(t);
+    deliver_exception(t, t.counters.faults);
 }
 
-void deliver_exception(Thread& t) {
+void deliver_exception(Thread& t, u64& tally) {
     namespace message = abi::exception_message;
     if (!usable_handler(t.exception_handler)) {
         char why[112];
@@ -48,6 +48,7 @@ void deliver_exception(Thread& t) {
         kill_thread(t, why);
         return;
     }
+    ++tally;
     (void)ipc_send_exception(t, t.exception_handler);
 }
 

@@ -62,6 +62,9 @@ void copy_registers(arch::TrapFrame& from, arch::TrapFrame& to, u64 info, u64 ba
     copy_registers(f, receiver.frame(), f.a(R::info), badge);
     copy_words(w);
     f.sepc += 4;
+    // The round trip's two messages, counted now (counters.hpp): the reply adds nothing.
+    ++t.counters.round_trips;
+    ++receiver.counters.round_trips;
     t.callee = &receiver;
     receiver.caller = &t;
     scheduler::switch_now(t, ThreadState::blocked_reply, receiver);

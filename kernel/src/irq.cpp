@@ -14,6 +14,10 @@ bool attach(isok::u32 irq, Handler handler) {
     return true;
 }
 
+void detach(isok::u32 irq, Handler handler) {
+    if (irq < max_irqs && handlers[irq] == handler) handlers[irq] = nullptr;
+}
+
 // A line nobody attached is claimed and completed by the caller, and otherwise ignored.
 void dispatch(isok::u32 irq) {
     ++this_hart().device_interrupts;

@@ -53,7 +53,8 @@ void discover_platform(isok::u64 hart_id, isok::PhysRange dtb) {
     if (!described) refuse_boot("device tree: %s", describe(described.error()));
     platform = *described;
     power::init(platform, static_cast<volatile isok::u32*>(arch::phys_to_virt(platform.test_finisher.base)));
-    if (platform.has_uart) console::use_uart(static_cast<volatile isok::u8*>(arch::phys_to_virt(platform.uart.mmio.base)));
+    if (platform.has_uart) console::use_uart(static_cast<volatile isok::u8*>(arch::phys_to_virt(platform.uart.mmio.base)),
+                                               isok::PhysAddr(isok::align_down(platform.uart.mmio.base.raw(), frame_size)));
 }
 
 void print_banner(isok::u64 hart_id) {

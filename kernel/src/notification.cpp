@@ -11,15 +11,24 @@ namespace {
 
 using R = MessageRegisters;
 
+// The pending bits go to t, and count once as interrupts of t's domain: the thread that
+// takes them, not the domain that paid for the notification (often the root, which makes
+// a service's notifications), is the one signalled. Signals that coalesce count once.
+u64 take_bits(Thread& t, Notification& n) {
+    u64 bits = n.bits;
+    n.bits = 0;
+    ++t.counters.interrupts;
+    return bits;
+}
+
 // The bits as a message from no one, in the registers a receive returns in.
 void deliver_bits(Thread& t, Notification& n) {
     arch::TrapFrame& f = t.frame();
     f.a(0) = u64(Error::ok);
     f.a(R::info) = isok::abi::message_info(isok::abi::notification_label, 0);
-    f.a(R::word0) = n.bits;
+    f.a(R::word0) = take_bits(t, n);
     for (u64 i = 1; i < isok::abi::register_words; ++i) f.a(R::word0 + i) = 0;
     f.a(R::badge) = 0;
-    n.bits = 0;
 }
 
 } // namespace
@@ -29,8 +38,7 @@ void notification_signal(Notification& n, u64 badge) {
     // The first waiter takes every pending bit.
     if (Thread* t = n.waiters.pop_front()) {
         t->frame().a(0) = u64(Error::ok);
-        t->frame().a(1) = n.bits;
-        n.bits = 0;
+        t->frame().a(1) = take_bits(*t, n);
         scheduler::make_ready(*t);
         return;
     }
@@ -60,8 +68,7 @@ Error notification_bind(Thread& t, Notification* n) {
 
 Error notification_wait(Thread& t, Notification& n) {
     if (n.bits) {
-        t.frame().a(1) = n.bits;
-        n.bits = 0;
+        t.frame().a(1) = take_bits(t, n);
         return Error::ok;
     }
     scheduler::remove(t, ThreadState::blocked_wait);
@@ -71,8 +78,7 @@ Error notification_wait(Thread& t, Notification& n) {
 
 Error notification_poll(Thread& t, Notification& n) {
     if (!n.bits) return Error::would_block;
-    t.frame().a(1) = n.bits;
-    n.bits = 0;
+    t.frame().a(1) = take_bits(t, n);
     return Error::ok;
 }
 

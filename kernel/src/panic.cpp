@@ -10,6 +10,7 @@ namespace {
 
 [[noreturn]] void stop(const char* banner, const char* fmt, __builtin_va_list args) {
     arch::disable_interrupts();
+    console::take_back();
     console::write(banner);
     console::vprint(fmt, args);
     console::write("\n");

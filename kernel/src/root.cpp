@@ -69,22 +69,32 @@ void grant(Domain& d, startup::Info& info, const char* name, startup::CapKind ki
     c.rights = u32(rights);
 }
 
-// Every virtio-mmio window (one page of device memory) and its interrupt line, for the
-// root to hand to the user-level drivers the system plan names.
+// A device's register window and interrupt line, named `name` and `name.irq`.
+void grant_device(Domain& d, startup::Info& info, const PlatformDevice& dev, const char* name) {
+    PhysAddr base(isok::align_down(dev.mmio.base.raw(), frame_size));
+    auto window = wrap_memory(d, {base, frame_size}, true);
+    if (!window) refuse_boot("root: cannot describe the window of %s", name);
+    grant(d, info, name, startup::CapKind::memory, **window, abi::rights::read | abi::rights::write);
+    if (!dev.irq) return;
+    auto irq = create_interrupt(d, dev.irq);
+    if (!irq) refuse_boot("root: cannot make the interrupt object of line %u", dev.irq);
+    char irq_name[startup::name_bytes];
+    isok::format_to(irq_name, sizeof irq_name, "%s.irq", name);
+    grant(d, info, irq_name, startup::CapKind::interrupt, **irq, abi::rights::control);
+}
+
+// Every virtio-mmio window (one page of device memory) and its interrupt line, and the
+// UART's, for the root to hand to the user-level drivers the system plan names. The
+// kernel keeps writing the UART until a console service claims it (console_log).
 void grant_devices(const Platform& platform, Domain& d, startup::Info& info) {
+    if (platform.has_uart) {
+        console::stop_listening();
+        grant_device(d, info, platform.uart, "uart");
+    }
     for (usize k = 0; k < platform.virtio_count; ++k) {
-        const PlatformDevice& dev = platform.virtio[k];
-        PhysAddr base(isok::align_down(dev.mmio.base.raw(), frame_size));
-        auto window = wrap_memory(d, {base, frame_size}, true);
-        if (!window) refuse_boot("root: cannot describe virtio window %lu", k);
         char name[startup::name_bytes];
         isok::format_to(name, sizeof name, "virtio%lu", k);
-        grant(d, info, name, startup::CapKind::memory, **window, abi::rights::read | abi::rights::write);
-        if (!dev.irq) continue;
-        auto irq = create_interrupt(d, dev.irq);
-        if (!irq) refuse_boot("root: cannot make the interrupt object of line %u", dev.irq);
-        isok::format_to(name, sizeof name, "virtio%lu.irq", k);
-        grant(d, info, name, startup::CapKind::interrupt, **irq, abi::rights::control);
+        grant_device(d, info, platform.virtio[k], name);
     }
 }
 

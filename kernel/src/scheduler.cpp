@@ -204,6 +204,8 @@ void set_hart(Thread& t, u32 index) {
 void tick() {
     Thread* running = this_hart().running;
     if (!running || running->state != ThreadState::running) return;
+    // A sample, not a measure: the thread the tick found (domain_stats).
+    ++running->counters.cpu_ticks;
     if (running->slice_left > 0) --running->slice_left;
     // A thread that serves a call (a VMM answering a vCPU's exit, a server its client)
     // works for its caller, so the caller's slice pays as well: otherwise a thread gets

@@ -37,6 +37,8 @@ constexpr Entry entries[] = {
     {Syscall::memory_info, sys_memory_info},
     {Syscall::hart_info, sys_hart_info},
     {Syscall::guest_console, sys_guest_console},
+    {Syscall::console_log, sys_console_log},
+    {Syscall::domain_stats, sys_domain_stats},
 };
 
 constexpr usize table_size = usize(Syscall::count);

@@ -1,6 +1,7 @@
 // Thread system calls: configure and start threads, yield, exit, debug output.
 #include <kernel/hart.hpp>
 #include <kernel/console.hpp>
+#include <kernel/console_log.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
@@ -145,7 +146,11 @@ Error sys_debug_write(Thread& t, arch::TrapFrame& f) {
     if (length > max_debug_write) return Error::bad_argument;
     char text[max_debug_write + 1];
     if (Error e = copy_from_user(*t.domain, text, f.a(0), length); e != Error::ok) return e;
-    for (u64 i = 0; i < length; ++i) console::put(text[i]);
+    // A line that does not fit into the console service's log is refused whole, not cut:
+    // the writer may wait and try again.
+    if (console_log::claimed() && !console_log::fits(t.domain->id, length)) return Error::would_block;
+    console::write_as(t.domain->id, text, length);
+    console::tell_listener();
     return Error::ok;
 }
 

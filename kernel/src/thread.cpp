@@ -77,6 +77,7 @@ void destroy_thread(Thread& t) {
             if (last == &t.guest) last = nullptr;
         vcpu::remove(t);
     }
+    t.domain->counters.add(t.counters); // what it counted outlives it, in its domain
     release_object(t, sizeof(Thread));
 }
 

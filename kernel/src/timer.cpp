@@ -2,6 +2,7 @@
 // a fixed period from the previous deadline, not from "now", so the rate does not
 // drift with interrupt latency.
 #include <arch/timer.hpp>
+#include <kernel/console.hpp>
 #include <kernel/hart.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/timer.hpp>
@@ -43,6 +44,7 @@ void on_interrupt() {
     if (now >= h.next_tick) {
         if (h.index == 0) tick_count = tick_count + 1;
         scheduler::tick();
+        console::tell_listener(); // kernel lines printed since
         h.next_tick += period_;
         // After a long stall, skip missed periods instead of firing a burst of catch-up ticks.
         if (h.next_tick <= now) h.next_tick = now + period_;

@@ -37,6 +37,7 @@ void kick_loaded(u32 loaded_on) {
 }
 
 void raise(Thread& t, u64 bits) {
+    ++t.counters.interrupts; // one raise, however many lines it sets
     kick_loaded(arch::raise_interrupts(t.guest, bits));
     if (arch::interrupt_pending(t.guest)) wake(t);
 }
@@ -59,7 +60,7 @@ u64 on_timer(u64 now) {
     u32 here = this_hart().index;
     for (Thread* t = all.front(); t; t = List<Thread, VcpuSet>::next(*t)) {
         if (t->hart != here) continue; // each hart keeps the timers of its own vCPUs
-        arch::expire_guest_timer(t->guest, now);
+        if (arch::expire_guest_timer(t->guest, now)) ++t->counters.interrupts;
         if (t->guest.waiting && arch::interrupt_pending(t->guest)) wake(*t);
         // A waiting vCPU needs the host timer for any of its timers; a running one only
         // for the SBI timer (the hart raises vstimecmp's itself).

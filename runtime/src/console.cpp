@@ -15,8 +15,14 @@ struct Line {
 };
 Line line;
 
+// The console service's log refuses a line it has no room for; the service drains it as
+// soon as it runs, so the line waits a little rather than being lost (a bounded while:
+// a service that is gone for good costs the line, not the process).
 void flush() {
-    if (line.used) (void)sys::debug_write(line.text, line.used);
+    for (int tries = 0; line.used && tries < 1000; ++tries) {
+        if (sys::debug_write(line.text, line.used) != Error::would_block) break;
+        (void)sys::yield();
+    }
     line.used = 0;
 }
 

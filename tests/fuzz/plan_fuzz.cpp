@@ -82,7 +82,18 @@ plan::Writer rewrite(const plan::Plan& p, isok::Bytes input) {
         check(string_inside(r.name, input) && r.service < p.process_count());
         w.add(plan::DiskSpec{r.name, r.service});
     }
-    check(!p.process(p.process_count()).ok() && !p.vm(p.vm_count()).ok() && !p.port(p.port_count()).ok());
+    if (p.has_console()) {
+        check(p.console_service() < p.process_count() && !p.vm_of(p.console_service()).ok());
+        w.set_console(p.console_service());
+    }
+    for (isok::u32 i = 0; i < p.console_input_count(); ++i) {
+        plan::ConsoleInput r = *p.console_input(i);
+        check(string_inside(r.name, input) && r.process < p.process_count() && r.process != p.console_service());
+        check(*p.console_input_of(r.process) == i);
+        w.add(plan::ConsoleInputSpec{r.name, r.process});
+    }
+    check(!p.process(p.process_count()).ok() && !p.vm(p.vm_count()).ok() && !p.port(p.port_count()).ok() &&
+          !p.console_input(p.console_input_count()).ok());
     return w;
 }
 

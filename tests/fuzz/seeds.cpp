@@ -83,7 +83,7 @@ Seed small_plan() {
     auto client_spec = process("client");
     client_spec.harts = {1, 0};
     u32 server = w.add(process("server")), client = w.add(client_spec), vmm = w.add(process("vm1.vmm"));
-    u32 sw = w.add(process("switch")), blockd = w.add(process("blockd"));
+    u32 sw = w.add(process("switch")), blockd = w.add(process("blockd")), console = w.add(process("console"));
     u32 channel = w.add(plan::EndpointSpec{"echo", plan::EndpointKind::channel, server, false});
     w.add(plan::GrantSpec{server, "echo", channel, isok::abi::rights::read, 0, plan::Role::server});
     w.add(plan::GrantSpec{client, "echo", channel, isok::abi::rights::write, 1, plan::Role::client});
@@ -93,6 +93,9 @@ Seed small_plan() {
     w.add(plan::PortSpec{"lan", 0, sw, vmm, {0x02, 0, 0, 0, 0, 2}});
     w.add(plan::DiskSpec{"disk0", blockd});
     w.add(plan::PartitionSpec{"data", 0, blockd, client, 2048, 2048});
+    w.set_console(console);
+    w.add(plan::ConsoleInputSpec{"client", client});
+    w.add(plan::ConsoleInputSpec{"vm1", vmm});
     auto bytes = w.build();
     if (!bytes) throw std::runtime_error(std::string("seed plan: ") + plan::describe(bytes.error()));
     return *bytes;

@@ -32,7 +32,7 @@ std::vector<Case> cases() {
         {"syntax", head + "memory = \n", "memory",
          "3:10: Error while parsing key-value pair: expected value, saw '\\n'"},
         {"unknown_top_level", "colour = 1\n" + head + ping, "colour",
-         "top level: unknown key 'colour' (known keys: system, process, channel, vm, network, disk)"},
+         "top level: unknown key 'colour' (known keys: system, process, channel, vm, network, disk, console)"},
         {"unknown_in_system", "[system]\nname = \"demo\"\nnmae = 1\n" + ping, "nmae",
          "[system]: unknown key 'nmae' (known keys: name, memory)"},
         {"unknown_in_process", head + ping + "prio = 1\n", "prio",

@@ -22,10 +22,10 @@ constexpr u32 R = 1, W = 2, G = 8; // abi::rights read, write, grant
 
 // The sample below: 3 processes, 3 endpoints, 7 grants.
 constexpr size_t P = 3, E = 3, N = 7;
-constexpr size_t process_at(size_t i) { return 80 + 408 * i; }
-constexpr size_t endpoint_at(size_t i) { return 80 + 408 * P + 48 * i; }
-constexpr size_t grant_at(size_t i) { return 80 + 408 * P + 48 * E + 64 * i; }
-constexpr size_t sample_size = 80 + 408 * P + 48 * E + 64 * N;
+constexpr size_t process_at(size_t i) { return 88 + 408 * i; }
+constexpr size_t endpoint_at(size_t i) { return 88 + 408 * P + 48 * i; }
+constexpr size_t grant_at(size_t i) { return 88 + 408 * P + 48 * E + 64 * i; }
+constexpr size_t sample_size = 88 + 408 * P + 48 * E + 64 * N;
 
 plan::ProcessSpec process(std::string name, u32 priority) {
     return {.name = name,
@@ -149,7 +149,7 @@ TEST(Plan, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
     EXPECT_EQ(std::memcmp(v.data(), "ISOKPLAN", 8), 0);
-    EXPECT_EQ(get32(v, 8), 4u);
+    EXPECT_EQ(get32(v, 8), 5u);
     EXPECT_EQ(get32(v, 12), P);
     EXPECT_EQ(get32(v, 16), E);
     EXPECT_EQ(get32(v, 20), N);
@@ -158,6 +158,8 @@ TEST(Plan, LayoutMatchesTheDocument) {
     EXPECT_EQ(get32(v, 68), 0u); // no ports, partitions or disks (plan_links_test.cpp has them)
     EXPECT_EQ(get32(v, 72), 0u);
     EXPECT_EQ(get32(v, 76), 0u);
+    EXPECT_EQ(get32(v, 80), 0xffffffffu); // no console (plan_console_test.cpp has one)
+    EXPECT_EQ(get32(v, 84), 0u);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[32]), "pingpong");
     const size_t pong = process_at(2);
     EXPECT_STREQ(reinterpret_cast<const char*>(&v[pong]), "pong");
@@ -192,7 +194,7 @@ TEST(Plan, SameInputsGiveSameBytesAndAnEmptyPlanOpens) {
     EXPECT_EQ(sample(), sample());
     auto bytes = plan::Writer("idle").build();
     ASSERT_TRUE(bytes.ok());
-    EXPECT_EQ(bytes->size(), 80u);
+    EXPECT_EQ(bytes->size(), 88u);
     auto p = open(*bytes);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->process_count(), 0u);
@@ -214,7 +216,7 @@ TEST(Plan, HeaderFieldsAreChecked) {
     auto v = sample();
     v[0] = 'X';
     EXPECT_EQ(refusal(v), Error::bad_magic);
-    for (u32 old : {1u, 2u, 3u}) {
+    for (u32 old : {1u, 2u, 3u, 4u}) {
         v = sample(), put32(v, 8, old);
         EXPECT_EQ(refusal(v), Error::bad_version);
     }
@@ -223,8 +225,8 @@ TEST(Plan, HeaderFieldsAreChecked) {
     v = sample(), put32(v, 68, 1); // a port the size does not count
     EXPECT_EQ(refusal(v), Error::bad_size);
     const std::pair<size_t, u32> too_many[] = {{12, 65},   {16, 257},  {20, 4097}, {64, 33},  {68, 2049},
-                                               {72, 1025}, {76, 65},   {12, ~0u},  {64, ~0u}, {68, ~0u},
-                                               {72, ~0u},  {76, ~0u}};
+                                               {72, 1025}, {76, 65},   {84, 33},   {12, ~0u}, {64, ~0u},
+                                               {68, ~0u},  {72, ~0u},  {76, ~0u},  {84, ~0u}};
     for (auto [field, count] : too_many) {
         v = sample(), put32(v, field, count);
         EXPECT_EQ(refusal(v), Error::too_many) << field << "=" << count;

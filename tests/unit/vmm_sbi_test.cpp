@@ -32,6 +32,7 @@ struct VmmSbi : ::testing::Test {
     Lines lines;
     isok::vmm::GuestConsole console{"vm", 32, Lines::output, &lines};
     isok::vmm::Harts harts;
+    isok::vmm::ConsoleInput input;
 
     void SetUp() override {
         harts.count = 4;
@@ -39,7 +40,7 @@ struct VmmSbi : ::testing::Test {
     }
 
     SbiResult call(u64 extension, u64 function, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u32 caller = 0) {
-        SbiEnv env{caller, harts, memory, console, vcpus};
+        SbiEnv env{caller, harts, memory, console, vcpus, input};
         SbiCall c{extension, function, {a0, a1, a2, 0, 0, 0}};
         return isok::vmm::sbi_dispatch(env, c);
     }
@@ -143,10 +144,34 @@ TEST_F(VmmSbi, DbcnLongWritesAreCut) {
     EXPECT_EQ(r.value, 4096u); // the guest writes the rest in its next call
 }
 
-TEST_F(VmmSbi, DbcnReadHasNoInput) {
+TEST_F(VmmSbi, DbcnReadWithoutInputReadsNothing) {
     SbiResult r = call(sbi::ext_dbcn, 1, 16, base, 0);
     EXPECT_EQ(r.error, sbi::success);
     EXPECT_EQ(r.value, 0u);
+}
+
+TEST_F(VmmSbi, DbcnReadCopiesTypedBytesIntoGuestRam) {
+    const std::string typed = "hello world";
+    input.push(reinterpret_cast<const isok::u8*>(typed.data()), typed.size());
+    std::memset(ram.host(base + 0x100), '.', 16);
+    SbiResult r = call(sbi::ext_dbcn, 1, 4, base + 0x100, 0);
+    EXPECT_EQ(r.error, sbi::success);
+    EXPECT_EQ(r.value, 4u);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(ram.host(base + 0x100)), 5), "hell.");
+    r = call(sbi::ext_dbcn, 1, 100, base + 0x200, 0);
+    EXPECT_EQ(r.value, 7u);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(ram.host(base + 0x200)), 7), "o world");
+    EXPECT_EQ(call(sbi::ext_dbcn, 1, 100, base + 0x200, 0).value, 0u);
+    EXPECT_TRUE(ram.guards_intact());
+}
+
+TEST_F(VmmSbi, DbcnReadIntoABufferOutsideRamTakesNothing) {
+    input.push(reinterpret_cast<const isok::u8*>("xy"), 2);
+    EXPECT_EQ(error(sbi::ext_dbcn, 1, 16, 0x1000, 0), sbi::err_invalid_param);
+    EXPECT_EQ(error(sbi::ext_dbcn, 1, 16, base + ram.size() - 8, 0), sbi::err_invalid_param);
+    EXPECT_EQ(error(sbi::ext_dbcn, 1, 16, base, 1), sbi::err_invalid_param);
+    EXPECT_EQ(input.size(), 2u);
+    EXPECT_TRUE(ram.guards_intact());
 }
 
 TEST_F(VmmSbi, LegacyConsole) {
@@ -158,6 +183,17 @@ TEST_F(VmmSbi, LegacyConsole) {
     r = call(sbi::ext_legacy_getchar, 0);
     EXPECT_EQ(r.flow, SbiFlow::legacy);
     EXPECT_EQ(i64(r.value), -1);
+}
+
+TEST_F(VmmSbi, LegacyGetcharReturnsTypedBytesThenMinusOne) {
+    const isok::u8 typed[] = {'a', 0xff, '\n'};
+    input.push(typed, sizeof typed);
+    for (isok::u8 b : typed) {
+        SbiResult r = call(sbi::ext_legacy_getchar, 0);
+        EXPECT_EQ(r.flow, SbiFlow::legacy);
+        EXPECT_EQ(r.value, u64(b)); // 0xff is a byte, not -1
+    }
+    EXPECT_EQ(i64(call(sbi::ext_legacy_getchar, 0).value), -1);
 }
 
 TEST_F(VmmSbi, SystemReset) {

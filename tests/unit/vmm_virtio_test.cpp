@@ -23,7 +23,8 @@ constexpr u32 irq = 1;
 struct VmmVirtio : VirtioQueuesTest {
     Lines lines;
     GuestConsole console{"vm", 32, Lines::output, &lines};
-    VirtioConsole device{console};
+    isok::vmm::ConsoleInput input;
+    VirtioConsole device{console, input};
     VirtioMmio mmio{device, memory, IrqLine(plic, irq)};
 
     VmmVirtio() : VirtioQueuesTest(irq) {}
@@ -133,7 +134,8 @@ TEST_F(VmmVirtio, NoInterruptWhenTheDriverSaysSo) {
 TEST_F(VmmVirtio, InputWaitsForReceiveBuffers) {
     bring_up();
     const u8 in[] = {'a', 'b', 'c', 'd', 'e'};
-    EXPECT_EQ(device.input(mmio, in, sizeof in), sizeof in);
+    EXPECT_EQ(input.push(in, sizeof in), sizeof in);
+    device.input_arrived(mmio);
     EXPECT_EQ(used_idx(0), 0u); // no buffer yet
     put_desc(0, 0, buffer(2), 3, f_write);
     put_desc(0, 1, buffer(3), 8, f_write);
@@ -146,6 +148,25 @@ TEST_F(VmmVirtio, InputWaitsForReceiveBuffers) {
     EXPECT_EQ(std::string(reinterpret_cast<char*>(ram.host(buffer(2))), 3), "abc");
     EXPECT_EQ(std::string(reinterpret_cast<char*>(ram.host(buffer(3))), 2), "de");
     EXPECT_EQ(rd(reg_interrupt_status), interrupt_used);
+}
+
+TEST_F(VmmVirtio, InputClaimedByAnotherConsoleIsLeftAlone) {
+    bring_up();
+    put_desc(0, 0, buffer(2), 8, f_write);
+    offer(0, 0);
+    notify(0);
+    const u8 in[] = {'u', 'a', 'r', 't'};
+    input.claim(true); // an interrupt-driven UART reads
+    input.push(in, sizeof in);
+    device.input_arrived(mmio);
+    EXPECT_EQ(used_idx(0), 0u);
+    EXPECT_EQ(input.size(), sizeof in);
+    input.claim(false);
+    device.input_arrived(mmio);
+    EXPECT_EQ(used_idx(0), 1u);
+    EXPECT_EQ(used_len(0, 0), 4u);
+    EXPECT_TRUE(input.empty());
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(ram.host(buffer(2))), 4), "uart");
 }
 
 TEST_F(VmmVirtio, NothingHappensBeforeDriverOk) {
@@ -296,7 +317,8 @@ TEST_F(VmmVirtio, RandomRingsNeverEscape) {
             ram.put<u16>(avail(q) + 2, u16((r & 2) ? random() % 20 : random()));
         }
         const u8 in[] = "random input";
-        device.input(mmio, in, sizeof in);
+        input.push(in, sizeof in);
+        device.input_arrived(mmio);
         notify(0);
         notify(1);
         ASSERT_TRUE(ram.guards_intact()) << round;

@@ -256,3 +256,124 @@ TEST_F(Assisted, TheKernelIsAskedOnlyAfterTheGuestRan) {
     console.put('d');
     EXPECT_EQ(assist.takes, before + 1);
 }
+
+namespace {
+
+// Typed input wired as Vm wires it: the UART takes from the VM's input queue, and is told
+// when the queue changed outside it.
+struct Typed : Assisted {
+    isok::vmm::ConsoleInput input;
+    void SetUp() override {
+        Assisted::SetUp();
+        uart.take_input_from(input);
+    }
+    void type(const std::string& s) {
+        input.push(reinterpret_cast<const u8*>(s.data()), s.size());
+        uart.input_changed();
+    }
+    std::string read_all() {
+        std::string s;
+        while (rd(VUart::lsr) & VUart::lsr_dr) s += char(rd(VUart::rbr_thr_dll));
+        return s;
+    }
+    void enable_rx() {
+        route_to_hart0();
+        wr(VUart::iir_fcr, VUart::fcr_enable);
+        wr(VUart::ier_dlm, VUart::ier_rx);
+    }
+};
+
+} // namespace
+
+TEST_F(Typed, BytesReachAnInterruptDrivenDriverInOrder) {
+    enable_rx();
+    EXPECT_FALSE(uart.irq_level());
+    type("hello");
+    EXPECT_EQ(rd(VUart::lsr) & VUart::lsr_dr, VUart::lsr_dr);
+    EXPECT_EQ(rd(VUart::iir_fcr) & 0x0f, u64(VUart::iir_rx));
+    EXPECT_EQ(vcpus.hvip[0], isok::vmm::hvip::vseip);
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, VUart::lsr_dr); // the kernel answers LSR with DR
+    EXPECT_TRUE(answers_lsr());
+    EXPECT_EQ(plic.claim(0), irq);
+    EXPECT_EQ(read_all(), "hello");
+    EXPECT_FALSE(uart.irq_level()); // the line is low once the FIFO is empty
+    plic.complete(0, irq);
+    EXPECT_EQ(vcpus.hvip[0], 0u);
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, 0u); // and the kernel's LSR says so
+    EXPECT_EQ(rd(VUart::iir_fcr) & 0x0f, u64(VUart::iir_none));
+}
+
+TEST_F(Typed, TheFifoRefillsFromTheQueueAsTheGuestReads) {
+    enable_rx();
+    std::string typed;
+    for (int i = 0; i < 40; ++i) typed += char('A' + i);
+    type(typed);
+    EXPECT_EQ(input.size(), 40u - VUart::fifo_bytes); // the FIFO holds 16, the rest waits
+    std::string got;
+    for (int i = 0; i < 40; ++i) {
+        EXPECT_TRUE(uart.irq_level()) << i;
+        EXPECT_EQ(assist.lsr & VUart::lsr_dr, VUart::lsr_dr) << i;
+        got += char(rd(VUart::rbr_thr_dll));
+    }
+    EXPECT_EQ(got, typed);
+    EXPECT_TRUE(input.empty());
+    EXPECT_FALSE(uart.irq_level());
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, 0u);
+}
+
+TEST_F(Typed, WithoutFifosTheReceiverHoldsOneByte) {
+    route_to_hart0();
+    wr(VUart::ier_dlm, VUart::ier_rx); // FCR bit 0 never set: a 16450
+    type("xyz");
+    EXPECT_EQ(input.size(), 2u);
+    EXPECT_EQ(read_all(), "xyz");
+}
+
+TEST_F(Typed, APollingDriverSeesDataReadyAndTakesBytesByReadingRbr) {
+    type("ok");
+    EXPECT_FALSE(uart.irq_level()); // the receive interrupt is off
+    EXPECT_EQ(input.size(), 2u);    // nothing moved into the FIFO ...
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, VUart::lsr_dr); // ... but LSR, even the kernel's, says data waits
+    EXPECT_EQ(rd(VUart::rbr_thr_dll), u64('o'));
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, VUart::lsr_dr);
+    EXPECT_EQ(rd(VUart::rbr_thr_dll), u64('k'));
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, 0u);
+    EXPECT_EQ(rd(VUart::lsr) & VUart::lsr_dr, 0u);
+    EXPECT_EQ(rd(VUart::rbr_thr_dll), 0u);
+}
+
+// A guest that prints on the UART and reads another console: no byte waits in a FIFO
+// it never reads, and the kernel's LSR is right when another console took the input.
+TEST_F(Typed, AGuestThatDoesNotReadTheUartLeavesTheInputToOtherConsoles) {
+    wr(VUart::ier_dlm, 0);
+    for (char c : std::string("log line\n")) wr(VUart::rbr_thr_dll, u64(u8(c)));
+    type("abc");
+    (void)rd(VUart::lsr); // a console driver waiting for THR empty
+    EXPECT_EQ(input.size(), 3u);
+    EXPECT_FALSE(input.claimed());
+    u8 out[3];
+    EXPECT_EQ(input.take(out, 3), 3u); // SBI or virtio-console took them
+    uart.input_changed();
+    EXPECT_EQ(assist.lsr & VUart::lsr_dr, 0u);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(out), 3), "abc");
+}
+
+TEST_F(Typed, AnInterruptDrivenDriverClaimsTheInputUntilItTurnsTheInterruptOff) {
+    EXPECT_FALSE(input.claimed());
+    enable_rx();
+    EXPECT_TRUE(input.claimed());
+    wr(VUart::ier_dlm, 0);
+    EXPECT_FALSE(input.claimed());
+}
+
+TEST_F(Typed, LoopbackTakesNoTypedInput) {
+    wr(VUart::mcr, VUart::mcr_loop);
+    wr(VUart::ier_dlm, VUart::ier_rx);
+    type("t");
+    EXPECT_EQ(rd(VUart::lsr) & VUart::lsr_dr, 0u);
+    EXPECT_EQ(input.size(), 1u);
+    wr(VUart::rbr_thr_dll, 'q');
+    EXPECT_EQ(rd(VUart::rbr_thr_dll), u64('q'));
+    wr(VUart::mcr, 0);
+    EXPECT_EQ(rd(VUart::rbr_thr_dll), u64('t'));
+}

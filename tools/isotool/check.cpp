@@ -5,6 +5,7 @@
 #include "manifest.hpp"
 #include "plan_compile.hpp"
 #include <cstdio>
+#include <cstring>
 #include <isok/abi.hpp>
 #include <memory>
 
@@ -118,6 +119,20 @@ std::string counted(isok::u64 n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// The service, then the inputs in focus order: Ctrl-] and an input's number gives it the focus.
+void print_console(const plan::Plan& p) {
+    if (!p.has_console()) return;
+    std::printf("console: service %s (uart, uart.irq), %s\n", p.process(p.console_service())->name,
+                counted(p.console_input_count(), "input", "inputs").c_str());
+    for (isok::u32 i = 0; i < p.console_input_count(); ++i) {
+        const plan::ConsoleInput input = *p.console_input(i);
+        const char* taker = p.process(input.process)->name;
+        std::printf("  input %u: %s", i + 1, input.name);
+        if (std::strcmp(taker, input.name) != 0) std::printf(", taken by %s", taker);
+        std::printf("\n");
+    }
+}
+
 std::string device_words(isok::u32 bits) {
     const char* names[] = {"uart", "virtio-console", "virtio-net", "virtio-block"};
     std::string words;
@@ -174,6 +189,7 @@ int summarize(const Manifest& m, const std::vector<isok::u8>& bytes) {
     for (isok::u32 i = 0; i < p->vm_count(); ++i) print_vm(*p, i, m.vms[i]);
     print_networks(*p);
     print_disks(*p, m);
+    print_console(*p);
     return 0;
 }
 

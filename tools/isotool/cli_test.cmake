@@ -154,6 +154,20 @@ elseif(CASE STREQUAL "manifest_disks")
     run(ok "created .*other.img \\(64M, sparse\\)" run -k ${WORK_DIR}/sample.elf --disk ${WORK_DIR}/other.img
         --disk-size 64M --dry-run)
     run(fail "size of disk 0 is unknown" run -k ${WORK_DIR}/sample.elf --disk ${WORK_DIR}/third.img --dry-run)
+elseif(CASE STREQUAL "manifest_console")
+    # A console service, a process and a VM taking input: what check prints of them.
+    sample_elf(${WORK_DIR}/sample.elf)
+    sample_elf(${WORK_DIR}/vmm.elf)
+    file(WRITE ${WORK_DIR}/Image "a raw kernel image\n")
+    file(WRITE ${WORK_DIR}/console.toml "[system]\nname = \"typed\"\n\n"
+        "[[process]]\nname = \"console\"\nimage = \"sample.elf\"\n\n"
+        "[[process]]\nname = \"shell\"\nimage = \"sample.elf\"\n\n"
+        "[[vm]]\nname = \"linux\"\nkernel = \"Image\"\nmemory = \"4M\"\n\n"
+        "[console]\nservice = \"console\"\ninputs = [\"shell\", \"linux\"]\n")
+    run(ok "console: service console \\(uart, uart.irq\\), 2 inputs\n  input 1: shell\n  input 2: linux, taken by linux.vmm\n"
+        check -m ${WORK_DIR}/console.toml)
+    file(APPEND ${WORK_DIR}/console.toml "colour = 1\n")
+    run(fail "console.toml:20: \\[console\\]: unknown key 'colour'" check -m ${WORK_DIR}/console.toml)
 else()
     message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()

@@ -1,6 +1,7 @@
 // The budget rules of docs/manifest.md in code: pages mapped, Sv39 page tables, kernel
 // objects; for a VM, its guest RAM, vCPUs and G-stage tables, and its VMM's windows; for
-// the processes of networks and disks, their rings, buffers, Links page and kernel objects.
+// the processes of networks and disks, their rings, buffers, Links page and kernel objects;
+// for those of the console, their kernel objects.
 #include "footprint.hpp"
 #include <isok/abi.hpp>
 #include <isok/elf.hpp>
@@ -23,17 +24,19 @@ constexpr u64 level0_reach = 2 * isok::MiB; // what one last-level Sv39 table ma
 constexpr u64 level1_reach = isok::GiB;     // what one middle-level table maps
 // The allowance per capability slot: the kernel's slot (object, generation, rights, badge) rounded up.
 constexpr u64 cap_slot_bytes = 32;
-// The allowance per kernel object a process's links make for it (memory objects, mapping
-// records, notifications, endpoints): the kernel's largest, a mapping record, takes 128.
+// The allowance per kernel object a process's links and console make for it (memory
+// objects, mapping records, notifications, endpoints): the kernel's largest, a mapping
+// record, takes 128.
 constexpr u64 link_object_bytes = 128;
 
 // The kernel objects charged to a process for its links: its Links page (memory and
 // mapping); per held port its rings, their mapping and its notification; a switch's
 // doorbell and a mapping per served port; a service's endpoint and a mapping per served
-// partition; per held partition its buffer and their mapping.
-u64 link_objects(const isok::plan::LinkRoles& l) {
-    if (!l.any()) return 0;
-    u64 n = 2 + 3 * u64(l.member_ports) + 2 * u64(l.client_partitions);
+// partition; per held partition its buffer and their mapping. Then those of its console,
+// counted with them.
+u64 link_objects(const isok::plan::LinkRoles& l, u64 console) {
+    u64 n = console;
+    if (l.any()) n += 2 + 3 * u64(l.member_ports) + 2 * u64(l.client_partitions);
     if (l.switch_ports) n += 1 + l.switch_ports;
     if (l.service) n += 1 + l.service_partitions;
     return isok::align_up(n * link_object_bytes, page);
@@ -95,7 +98,7 @@ std::vector<NamedSpan> link_spans(const isok::plan::LinkRoles& l) {
 }
 
 Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, const std::vector<Span>& extra,
-                    const isok::plan::LinkRoles& links) {
+                    const isok::plan::LinkRoles& links, u64 console_objects) {
     std::vector<Span> all = image;
     for (const NamedSpan& f : fixed_spans(stack)) all.push_back(f.span);
     for (const NamedSpan& f : link_spans(links)) all.push_back(f.span);
@@ -106,7 +109,7 @@ Footprint footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots, co
     need.ipc_buffer = page;
     need.startup = page;
     need.page_tables = page_tables(all);
-    need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page) + link_objects(links);
+    need.objects = page + isok::align_up(cap_slots * cap_slot_bytes, page) + link_objects(links, console_objects);
     need.rings = links.member_ports * isok::plan::links_build::ring_bytes;
     need.buffers = links.client_partitions * isok::links::buffer_bytes;
     need.links_page = links.any() ? page : 0;
@@ -137,10 +140,11 @@ VmFootprint vm_footprint(u64 memory, u64 vcpus) {
 }
 
 Footprint vmm_footprint(const std::vector<Span>& image, u64 stack, u64 cap_slots,
-                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links) {
+                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links,
+                        u64 console_objects) {
     std::vector<Span> extra;
     for (const NamedSpan& w : windows) extra.push_back(w.span);
-    Footprint need = footprint(image, stack, cap_slots, extra, links);
+    Footprint need = footprint(image, stack, cap_slots, extra, links, console_objects);
     need.vm = 2 * page;
     return need;
 }

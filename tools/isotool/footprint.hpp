@@ -1,6 +1,6 @@
 // What a process needs of its budget, by the rule of docs/manifest.md ("Budgets"): the
 // pages of its image, stack, IPC buffer and startup page, its page tables, its kernel objects,
-// and what its network ports and disk partitions add.
+// and what its network ports, disk partitions and console add.
 #pragma once
 #include <isok/plan.hpp>
 #include <isok/result.hpp>
@@ -23,7 +23,7 @@ struct Footprint {
     isok::u64 ipc_buffer = 0;
     isok::u64 startup = 0;
     isok::u64 page_tables = 0;
-    isok::u64 objects = 0; // domain, thread and capability space; what its links make for it
+    isok::u64 objects = 0; // domain, thread and capability space; what its links and console make for it
     isok::u64 vm = 0;      // VMMs only: the VM configuration page, the exits endpoint, mapping records
     isok::u64 rings = 0;      // the rings of the ports it holds (a member pays for them)
     isok::u64 buffers = 0;    // the buffers of the partitions it holds (a client pays for them)
@@ -62,8 +62,11 @@ std::vector<NamedSpan> link_spans(const isok::plan::LinkRoles& links);
 
 // extra: more pages the process has mapped for it (not paid by it), counted only for the
 // page tables they need. links: what it serves and holds on networks and disks.
+// console_objects: the kernel objects the console makes for it (the service's endpoint, an
+// input's notification).
 Footprint footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
-                    const std::vector<Span>& extra = {}, const isok::plan::LinkRoles& links = {});
+                    const std::vector<Span>& extra = {}, const isok::plan::LinkRoles& links = {},
+                    isok::u64 console_objects = 0);
 
 // Where the root maps a VM's pages into its VMM, named for messages: the configuration
 // page, guest RAM, the kernel and the initrd (when there is one).
@@ -73,6 +76,7 @@ VmFootprint vm_footprint(isok::u64 memory, isok::u64 vcpus);
 // The least budget of a VMM: a process's footprint whose page tables also reach the VMM's
 // windows (vmm_spans), plus its configuration page, exits endpoint and mapping records.
 Footprint vmm_footprint(const std::vector<Span>& image, isok::u64 stack, isok::u64 cap_slots,
-                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links = {});
+                        const std::vector<NamedSpan>& windows, const isok::plan::LinkRoles& links = {},
+                        isok::u64 console_objects = 0);
 
 } // namespace isotool

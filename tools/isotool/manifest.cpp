@@ -28,6 +28,20 @@ void read_system(const toml::table& root, Manifest& m, Diagnostics& d) {
     }
 }
 
+// At most one [console]: TOML itself refuses a table defined twice.
+void read_console(const toml::table& root, Manifest& m, Diagnostics& d) {
+    const toml::node* node = root.get("console");
+    if (!node) return;
+    const toml::table* table = node->as_table();
+    if (!table) return d.error(line_of(*node), "'console' must be a table ([console]), not " + type_name(*node));
+    Console c;
+    TableReader t(*table, "[console]", d, c.lines);
+    t.allow({"service", "inputs"});
+    t.string("service", c.service, true);
+    t.strings("inputs", c.inputs, false);
+    m.console = std::move(c);
+}
+
 // The [[process]], [[channel]], [[vm]], [[network]] or [[disk]] tables, in the order they were written.
 std::vector<const toml::table*> table_array(const toml::table& root, std::string_view key, Diagnostics& d) {
     const toml::node* node = root.get(key);
@@ -171,7 +185,7 @@ Disk read_disk(const toml::table& table, std::size_t index, Diagnostics& d) {
 void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
     Lines top;
     TableReader t(root, "top level", d, top);
-    t.allow({"system", "process", "channel", "vm", "network", "disk"});
+    t.allow({"system", "process", "channel", "vm", "network", "disk", "console"});
     read_system(root, m, d);
     const auto processes = table_array(root, "process", d);
     for (std::size_t i = 0; i < processes.size(); ++i) m.processes.push_back(read_process(*processes[i], i, d));
@@ -183,6 +197,7 @@ void read_document(const toml::table& root, Manifest& m, Diagnostics& d) {
     for (std::size_t i = 0; i < networks.size(); ++i) m.networks.push_back(read_network(*networks[i], i, d));
     const auto disks = table_array(root, "disk", d);
     for (std::size_t i = 0; i < disks.size(); ++i) m.disks.push_back(read_disk(*disks[i], i, d));
+    read_console(root, m, d);
 }
 
 // toml++ reports where the syntax broke; its own words follow the position.

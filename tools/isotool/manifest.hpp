@@ -42,11 +42,13 @@ inline constexpr std::size_t max_link_name_length = 24;
 // Hart lists: indices 0..max_hart, at most max_harts of them (isok::plan::layout::max_harts).
 inline constexpr std::size_t max_harts = 8;
 inline constexpr isok::u64 max_hart = max_harts - 1;
+// The console's inputs (isok::plan::layout::max_console_inputs).
+inline constexpr std::size_t max_console_inputs = 32;
 } // namespace manifest_rules
 
 // Where each key of a table was written, for messages that point at it.
 struct Lines {
-    int table = 0;                   // the [system], [[process]] or [[channel]] line
+    int table = 0;                   // the line of its header: [system], [[process]], [console]...
     std::map<std::string, int> keys; // key -> line of its value
     int of(const std::string& key) const;
 };
@@ -137,6 +139,13 @@ struct Disk {
     Lines lines;
 };
 
+// The [console] table: the process that owns the UART and who may take typed input.
+struct Console {
+    std::string service;
+    std::vector<std::string> inputs; // processes and VMs, in focus order
+    Lines lines;
+};
+
 struct Manifest {
     std::string path;
     std::string name;
@@ -146,6 +155,7 @@ struct Manifest {
     std::vector<Vm> vms;
     std::vector<Network> networks;
     std::vector<Disk> disks;
+    std::optional<Console> console;
     Lines lines; // of [system]
 };
 

@@ -1,6 +1,7 @@
 // The manifest's checks across keys and files: each names the process or channel and points
 // at the line of the key it is about. Rules: docs/manifest.md. The checks of VMs are in
-// manifest_vm.cpp, those of networks and disks in manifest_links.cpp.
+// manifest_vm.cpp, those of networks and disks in manifest_links.cpp, those of the console
+// in manifest_console.cpp.
 #include "manifest_check.hpp"
 #include "file_io.hpp"
 #include "plan_compile.hpp"
@@ -219,26 +220,41 @@ void check_image(const Manifest& m, Process& p, const std::vector<std::string>& 
     if (!stack_fits(p)) return;
     const auto links = link_roles(m, p.name);
     check_layout(p, *spans, links, d);
-    p.need = footprint(*spans, p.stack, p.caps, {}, links);
+    p.need = footprint(*spans, p.stack, p.caps, {}, links, console_objects(m, p.name));
     if (p.budget < p.need.total())
         d.error(p.lines.of("budget"), about(p) + "budget " + format_size(p.budget) + " is too small: it needs " +
                                           format_size(p.need.total()) + " (" + breakdown(p.need) + ")");
 }
 
-// Its channel grants must fit the capability space and the startup page; the capabilities
-// of its links follow them in the space (the startup page lists those it has room for).
+// "17 capabilities granted (12 for its networks and disks, 5 for the console)".
+std::string granted_words(u64 channels, u64 links, u64 console) {
+    std::string parts;
+    if (links) parts = std::to_string(links) + " for its networks and disks";
+    if (console) parts += (parts.empty() ? "" : ", ") + std::to_string(console) + " for the console";
+    return std::to_string(channels + links + console) + " capabilities granted" +
+           (parts.empty() ? "" : " (" + parts + ")");
+}
+
+// Its channel grants, console and link capabilities must fit the capability space. Its
+// startup page lists the grants, then the console ones (found by name only, so they must
+// all be listed, after its domain and thread), then the link ones it has room for.
 void check_grants(const Manifest& m, std::size_t index, Diagnostics& d) {
+    using isok::startup::first_grant_slot, isok::startup::max_caps;
     const Process& p = m.processes[index];
     const u64 channels = granted_caps(m, index).size(), links = link_roles(m, p.name).caps();
-    const u64 granted = channels + links, room = p.caps - isok::startup::first_grant_slot;
-    const std::string count = std::to_string(granted) + " capabilities granted" +
-                              (links ? " (" + std::to_string(links) + " for its networks and disks)" : "");
+    const u64 console = console_caps(m, p.name);
+    const u64 granted = channels + links + console, room = p.caps - first_grant_slot;
     if (granted > room)
-        d.error(p.lines.of("caps"), about(p) + count + " but caps = " + std::to_string(p.caps) + " holds only " +
-                                        std::to_string(room) + " (slots 0 and 1 hold its domain and thread)");
-    else if (channels > isok::startup::max_caps)
+        d.error(p.lines.of("caps"), about(p) + granted_words(channels, links, console) + " but caps = " +
+                                        std::to_string(p.caps) + " holds only " + std::to_string(room) +
+                                        " (slots 0 and 1 hold its domain and thread)");
+    else if (channels > max_caps)
         d.error(p.lines.table, about(p) + std::to_string(channels) + " capabilities granted, more than its startup "
-                                          "page lists (" + std::to_string(isok::startup::max_caps) + ")");
+                                          "page lists (" + std::to_string(max_caps) + ")");
+    else if (console && first_grant_slot + channels + console > max_caps)
+        d.error(p.lines.table, about(p) + std::to_string(channels) + " channel grants and " + std::to_string(console) +
+                                   " console capabilities, with its domain and thread, are more than its startup "
+                                   "page lists (" + std::to_string(max_caps) + ")");
 }
 
 // Processes' budgets, and for each VM its domain's budget and its VMM's.
@@ -263,6 +279,7 @@ void check_manifest(Manifest& m, const std::vector<std::string>& search, Diagnos
     for (std::size_t i = 0; i < m.processes.size(); ++i) check_grants(m, i, d);
     check_vms(m, search, d);
     check_links(m, d); // after check_vms: it reads the VMs' device bits
+    check_console(m, d);
     check_memory(m, d);
 }
 

@@ -1,5 +1,5 @@
 // The manifest's checks across keys and files: names, references, images, budgets, grants,
-// VMs, networks and disks.
+// VMs, networks, disks and the console.
 #pragma once
 #include "diagnostics.hpp"
 #include "manifest.hpp"
@@ -25,6 +25,15 @@ void check_links(Manifest& m, Diagnostics& d);
 // What a process or VM, by name, serves and holds on the manifest's networks and disks
 // (for a VM, its VMM holds them).
 isok::plan::LinkRoles link_roles(const Manifest& m, const std::string& domain);
+
+// The checks of the [console] table (manifest_console.cpp): its service and its inputs.
+void check_console(const Manifest& m, Diagnostics& d);
+
+// What the console gives a process or VM, by name (for a VM, its VMM), in the numbers of
+// isok::plan::console_build: its capabilities, and the kernel objects charged to it (the
+// service's endpoint, an input's notification). 0 for neither the service nor an input.
+isok::u32 console_caps(const Manifest& m, const std::string& domain);
+isok::u32 console_objects(const Manifest& m, const std::string& domain);
 
 // What the checks of processes and of VMs share.
 std::string in_quotes(const std::string& s);

@@ -1,7 +1,8 @@
 // The checks of the [[network]] and [[disk]] tables: names, the switch and service processes,
 // the members and their addresses, partition sizes, what one Links page holds, the devices
-// of VMs, and the names each process finds its capabilities by. Each error names the network,
-// port, disk or partition and points at its line. Rules: docs/manifest.md.
+// of VMs, and the names each process finds its capabilities by (its console's included).
+// Each error names the network, port, disk or partition and points at its line. Rules:
+// docs/manifest.md.
 #include "manifest_check.hpp"
 #include "plan_compile.hpp"
 #include <isok/links.hpp>
@@ -267,6 +268,20 @@ std::vector<CapName> link_cap_names(const Manifest& m, const std::string& domain
     return names;
 }
 
+// The names the root gives the console capabilities of a process or VM (docs/manifest.md):
+// the service's own and one per input, named like the input; an input's two.
+std::vector<CapName> console_cap_names(const Manifest& m, const std::string& domain) {
+    if (!m.console) return {};
+    const Console& c = *m.console;
+    if (domain == c.service) {
+        std::vector<CapName> names{{"console", "the console"}, {"uart", "the console"}, {"uart.irq", "the console"}};
+        for (const std::string& input : c.inputs) names.push_back({input, "console input " + in_quotes(input)});
+        return names;
+    }
+    if (std::find(c.inputs.begin(), c.inputs.end(), domain) == c.inputs.end()) return {};
+    return {{"console", "the console"}, {"console.wait", "the console"}};
+}
+
 // A program finds its capabilities by name: no two of one process may share one.
 // whose: "process 'a': two of its capabilities". A clash within one origin (a member listed
 // twice on a network) is reported where that origin is checked.
@@ -283,15 +298,15 @@ void check_all_cap_names(const Manifest& m, Diagnostics& d) {
         std::vector<CapName> names;
         for (const GrantedCap& g : granted_caps(m, i))
             names.push_back({g.name, g.channel == no_channel ? "its fault endpoint" : "channel " + in_quotes(g.name)});
-        const auto links = link_cap_names(m, p.name);
-        names.insert(names.end(), links.begin(), links.end());
+        for (const auto& more : {link_cap_names(m, p.name), console_cap_names(m, p.name)})
+            names.insert(names.end(), more.begin(), more.end());
         check_cap_names("process " + in_quotes(p.name) + ": two of its capabilities", p.lines.of("name"), names, d);
     }
     for (const Vm& v : m.vms) {
         std::vector<CapName> names{{"vm", "the VM"}, {"memory", "the VM"}, {"exits", "the VM"}};
         for (u64 i = 0; i < v.vcpus; ++i) names.push_back({"vcpu" + std::to_string(i), "the VM"});
-        const auto links = link_cap_names(m, v.name);
-        names.insert(names.end(), links.begin(), links.end());
+        for (const auto& more : {link_cap_names(m, v.name), console_cap_names(m, v.name)})
+            names.insert(names.end(), more.begin(), more.end());
         check_cap_names("vm " + in_quotes(v.name) + ": two capabilities of its VMM", v.lines.of("name"), names, d);
     }
 }

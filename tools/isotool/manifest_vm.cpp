@@ -123,7 +123,7 @@ void check_vmm(const Manifest& m, Vm& v, const std::vector<std::string>& search,
     fixed.insert(fixed.end(), windows.begin(), windows.end());
     fixed.insert(fixed.end(), link_windows.begin(), link_windows.end());
     if (const char* what = overlap(*spans, fixed)) return d.error(line, about(v) + image + " overlaps its " + what);
-    v.vmm_need = vmm_footprint(*spans, vmm_stack, vmm_caps, windows, links);
+    v.vmm_need = vmm_footprint(*spans, vmm_stack, vmm_caps, windows, links, console_objects(m, v.name));
     if (v.vmm_budget && *v.vmm_budget < v.vmm_need.total())
         d.error(v.lines.of("vmm_budget"), about(v) + "vmm_budget " + format_size(*v.vmm_budget) +
                                               " is too small: it needs " + format_size(v.vmm_need.total()) + " (" +

@@ -1,6 +1,6 @@
 // Manifest to system plan: processes, then channel and fault endpoints, then each process's
 // grants; then for each VM its VMM process and its VM record; then the ports of each network,
-// the partitions of each disk and the disks.
+// the partitions of each disk and the disks; then the console.
 #include "plan_compile.hpp"
 #include "disk_layout.hpp"
 #include <isok/abi.hpp>
@@ -91,8 +91,8 @@ plan::VmSpec vm_spec(const Vm& v, u32 vmm) {
                         .harts = v.harts};
 }
 
-// The plan index of a process or VM: a VM's links go to its VMM, whose record follows the
-// processes in VM order.
+// The plan index of a process or VM: a VM's links and console input go to its VMM, whose
+// record follows the processes in VM order.
 u32 domain_index(const Manifest& m, const std::string& name) {
     if (u32 i = index_of(m, name); i != plan::none) return i;
     for (std::size_t v = 0; v < m.vms.size(); ++v)
@@ -117,6 +117,13 @@ void add_links(const Manifest& m, plan::Writer& writer) {
                                            places[i].sectors});
         writer.add(plan::DiskSpec{disk.name, service});
     }
+}
+
+// The service by its index; each input by its manifest name and its index (a VM's VMM's).
+void add_console(const Manifest& m, plan::Writer& writer) {
+    if (!m.console) return;
+    writer.set_console(index_of(m, m.console->service));
+    for (const std::string& input : m.console->inputs) writer.add(plan::ConsoleInputSpec{input, domain_index(m, input)});
 }
 
 } // namespace
@@ -179,6 +186,7 @@ isok::Result<std::vector<isok::u8>, std::string> compile_plan(const Manifest& m)
     }
     for (std::size_t v = 0; v < m.vms.size(); ++v) writer.add(vm_spec(m.vms[v], writer.add(vmm_spec(m, v))));
     add_links(m, writer);
+    add_console(m, writer);
     auto bytes = writer.build();
     if (!bytes) return isok::fail(std::string("the plan writer refused the plan: ") + plan::describe(bytes.error()));
     return std::move(*bytes);

@@ -13,16 +13,21 @@ GuestConsole::GuestConsole(const char* name, usize name_max, ConsoleOutput outpu
     if (n == 0) name_[0] = '?';
 }
 
-void GuestConsole::emit_line() {
-    // One output call per line: "[name] " + text + "\n".
+void GuestConsole::emit_line() { emit(true); }
+
+// One output call per piece: "[name] " (unless the line was begun) + text (+ "\n").
+void GuestConsole::emit(bool end_line) {
     char out[name_bytes + line_bytes + 4];
     usize n = 0;
-    out[n++] = '[';
-    for (const char* p = name_; *p; ++p) out[n++] = *p;
-    out[n++] = ']';
-    out[n++] = ' ';
+    if (!continued_) {
+        out[n++] = '[';
+        for (const char* p = name_; *p; ++p) out[n++] = *p;
+        out[n++] = ']';
+        out[n++] = ' ';
+    }
     for (usize i = 0; i < used_; ++i) out[n++] = line_[i];
-    out[n++] = '\n';
+    if (end_line) out[n++] = '\n';
+    continued_ = !end_line;
     used_ = 0;
     if (output_) output_(context_, out, n);
 }
@@ -48,7 +53,7 @@ void GuestConsole::write(const char* text, usize length) {
 
 void GuestConsole::flush() {
     if (kept_waits_) catch_up();
-    if (used_) emit_line();
+    if (used_ || continued_) emit_line(); // a begun line ends too
 }
 
 void GuestConsole::take_kept_from(ConsoleAssist& assist) {

@@ -18,7 +18,11 @@ SbiResult console_putchar(SbiEnv& env, const SbiCall& call) {
     return legacy(0);
 }
 
-SbiResult console_getchar(SbiEnv&, const SbiCall&) { return legacy(-1); } // no input yet
+// The next typed byte, or -1 when none waits (the guest polls again).
+SbiResult console_getchar(SbiEnv& env, const SbiCall&) {
+    u8 byte;
+    return env.input.take(byte) ? legacy(byte) : legacy(-1);
+}
 
 SbiResult shutdown(SbiEnv&, const SbiCall&) { return legacy(0, SbiFlow::power_off); }
 

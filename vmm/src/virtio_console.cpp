@@ -51,27 +51,34 @@ Status<QueueError> VirtioConsole::deliver(VirtioMmio& transport) {
     const GuestMemory& ram = transport.ram();
     bool used = false;
     Chain chain;
-    while (input_count_ && transport.live() && queue.ready) {
+    while (!input_.empty() && !input_.claimed() && transport.live() && queue.ready) {
         auto got = queue.pop(ram, chain);
         if (!got) return fail(got.error());
         if (!*got) break;
-        u64 n = chain.write(ram, 0, input_, input_count_);
-        // What did not fit stays for the next buffer.
-        for (usize i = n; i < input_count_; ++i) input_[i - n] = input_[i];
-        input_count_ -= n;
-        if (auto s = queue.push(ram, chain.head, u32(n)); !s) return s;
+        u64 written = fill(ram, chain);
+        if (auto s = queue.push(ram, chain.head, u32(written)); !s) return s;
         used = true;
     }
     if (used) transport.used_buffers(receiveq);
     return {};
 }
 
-usize VirtioConsole::input(VirtioMmio& transport, const u8* data, usize length) {
-    usize n = min(length, input_bytes - input_count_);
-    for (usize i = 0; i < n; ++i) input_[input_count_ + i] = data[i];
-    input_count_ += n;
+// Copies input into one receive buffer; a byte leaves the input only once it is written,
+// so what did not fit (or met a segment outside RAM) waits for the next buffer.
+u64 VirtioConsole::fill(const GuestMemory& ram, const Chain& chain) {
+    u64 written = 0;
+    u8 bytes[128];
+    while (usize n = input_.peek(bytes, sizeof bytes)) {
+        u64 k = chain.write(ram, written, bytes, n);
+        input_.skip(usize(k));
+        written += k;
+        if (k < n) break;
+    }
+    return written;
+}
+
+void VirtioConsole::input_arrived(VirtioMmio& transport) {
     if (auto s = deliver(transport); !s) transport.needs_reset(s.error());
-    return n;
 }
 
 } // namespace isok::vmm

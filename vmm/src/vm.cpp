@@ -40,7 +40,7 @@ IrqLine virtio_irq(VPlic& plic, layout::VirtioSlot slot) { return IrqLine(plic, 
 Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
     : ram_(s.ram), console_(s.name, s.name_max, s.output, s.output_context), vcpus_(vcpus),
       devices_(layout::emulated_devices(s.devices, backed(s))), plic_(vcpus, s.vcpus),
-      uart_(console_, IrqLine(plic_, layout::uart_irq)), virtio_console_(console_),
+      uart_(console_, IrqLine(plic_, layout::uart_irq)), virtio_console_(console_, input_),
       virtio_console_mmio_(virtio_console_, ram_, virtio_irq(plic_, layout::VirtioSlot::console)),
       virtio_net_(s.net ? *s.net : no_port),
       virtio_net_mmio_(virtio_net_, ram_, virtio_irq(plic_, layout::VirtioSlot::net)),
@@ -52,6 +52,7 @@ Vm::Vm(const VmSetup& s, VcpuControl& vcpus)
     if (devices_ & vm::device::uart) {
         (void)bus_.add(layout::uart_base, layout::uart_size, uart_);
         if (s.console_assist) uart_.attach(*s.console_assist);
+        uart_.take_input_from(input_);
     }
     if (devices_ & vm::device::virtio_console) {
         u64 base = layout::virtio_slot_base(layout::VirtioSlot::console);
@@ -85,6 +86,22 @@ bool Vm::boot(const BootPlan& plan) {
 void Vm::frames_arrived() {
     if (!(devices_ & vm::device::virtio_net)) return;
     virtio_net_.frames_arrived(virtio_net_mmio_);
+    report_device_errors();
+}
+
+usize Vm::console_input(const u8* bytes, usize n) {
+    usize taken = input_.push(bytes, n);
+    hand_out_input();
+    return taken;
+}
+
+// virtio-console first, which leaves the input alone while an interrupt-driven UART
+// claims it; then the UART, which fills its FIFO or shows what is left in LSR. Consoles
+// the VM does not have take nothing (SBI calls take bytes only when the guest asks).
+void Vm::hand_out_input() {
+    if (devices_ & vm::device::virtio_console) virtio_console_.input_arrived(virtio_console_mmio_);
+    if (devices_ & vm::device::uart) uart_.input_changed();
+    (void)input_.changed(); // both have looked at what is there now
     report_device_errors();
 }
 

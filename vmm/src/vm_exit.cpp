@@ -27,6 +27,15 @@ ExitReply Vm::handle_exit(u32 vcpu, const Exit& exit) {
     console_.guest_ran();
     if (halted_) return {true, abi::ExceptionReply::kill};
     if (vcpu >= harts_.count) return {false}; // not one of ours: leave it unanswered
+    ExitReply reply = dispatch(vcpu, exit);
+    console_.settle();
+    // A console took typed input (SBI, a UART read) or the UART's driver changed how it
+    // reads: the other consoles look again. Nothing to do, the common case, is one test.
+    if (input_.changed()) hand_out_input();
+    return reply;
+}
+
+ExitReply Vm::dispatch(u32 vcpu, const Exit& exit) {
     for (const Route& r : routes)
         if (r.cause == exit.cause()) return (this->*r.handler)(vcpu, exit);
     return unknown(vcpu, exit);
@@ -34,7 +43,7 @@ ExitReply Vm::handle_exit(u32 vcpu, const Exit& exit) {
 
 ExitReply Vm::sbi_call(u32 vcpu, const Exit& exit) {
     SbiCall call{exit.a(7), exit.a(6), {exit.a(0), exit.a(1), exit.a(2), exit.a(3), exit.a(4), exit.a(5)}};
-    SbiEnv env{vcpu, harts_, ram_, console_, vcpus_};
+    SbiEnv env{vcpu, harts_, ram_, console_, vcpus_, input_};
     SbiResult r = sbi_dispatch(env, call);
     switch (r.flow) {
     case SbiFlow::resume: return emulated(u64(r.error), r.value);

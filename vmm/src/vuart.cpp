@@ -16,6 +16,33 @@ void VUart::receive(u8 byte) {
     tell_assist();
 }
 
+void VUart::take_input_from(ConsoleInput& input) {
+    input_ = &input;
+    sync();
+}
+
+// Only for a driver that reads by interrupt: a polling one takes bytes from the input
+// itself (read_rbr), and one that does not read at all leaves them to the other consoles.
+// Without FIFOs (FCR bit 0 clear) the receiver holds one byte, as a 16450's does.
+void VUart::refill() {
+    if (!reads_by_interrupt()) return;
+    usize limit = fifo_enabled_ ? fifo_bytes : 1;
+    u8 byte;
+    while (fifo_count_ < limit && input_->take(byte)) {
+        fifo_[(fifo_head_ + fifo_count_) % fifo_bytes] = byte;
+        ++fifo_count_;
+    }
+}
+
+// After anything that may change the receiver: the FIFO, the claim on the input, the
+// interrupt line and what the kernel answers for LSR.
+void VUart::sync() {
+    if (input_) input_->claim(reads_by_interrupt());
+    refill();
+    update_irq();
+    tell_assist();
+}
+
 void VUart::attach(ConsoleAssist& assist) {
     assist_ = &assist;
     tell_assist();
@@ -29,7 +56,7 @@ void VUart::tell_assist() {
     u64 bits = 0;
     if (!(lcr_ & lcr_dlab) && !(ier_ & ier_thre) && !(mcr_ & mcr_loop)) bits |= abi::guest_console::keep_uart_writes;
     if (!overrun_) bits |= abi::guest_console::answer_uart_status;
-    u8 status = lsr_thre | lsr_temt | (fifo_count_ ? lsr_dr : 0);
+    u8 status = lsr_thre | lsr_temt | (data_ready() ? lsr_dr : 0);
     if (bits == told_bits_ && status == told_lsr_) return;
     assist_->allow(bits, status);
     told_bits_ = bits;
@@ -47,7 +74,8 @@ u8 VUart::interrupt_id() const {
 }
 
 u8 VUart::read_rbr() {
-    if (!fifo_count_) return 0;
+    u8 polled = 0;
+    if (!fifo_count_) return takes_input() && input_->take(polled) ? polled : 0;
     u8 byte = fifo_[fifo_head_];
     fifo_head_ = (fifo_head_ + 1) % fifo_bytes;
     --fifo_count_;
@@ -62,7 +90,7 @@ u8 VUart::read_iir() {
 }
 
 u8 VUart::read_lsr() {
-    u8 v = lsr_thre | lsr_temt | (fifo_count_ ? lsr_dr : 0) | (overrun_ ? lsr_oe : 0);
+    u8 v = lsr_thre | lsr_temt | (data_ready() ? lsr_dr : 0) | (overrun_ ? lsr_oe : 0);
     overrun_ = false; // error bits clear on read
     return v;
 }
@@ -111,8 +139,10 @@ bool VUart::read(u64 offset, u32 width, u64& value) {
     case scr: value = scr_; break;
     default: value = 0; break;
     }
-    update_irq();
-    tell_assist();
+    // Only RBR, IIR and LSR change anything by being read (the FIFO, THR-empty, the
+    // overrun): a read of another register costs no bookkeeping.
+    bool changes = (offset == rbr_thr_dll && !dlab) || offset == iir_fcr || offset == lsr;
+    if (changes) sync();
     return true;
 }
 
@@ -136,11 +166,10 @@ bool VUart::write(u64 offset, u32 width, u64 value) {
     case iir_fcr: write_fcr(v); break;
     case lcr: lcr_ = v; break;
     case mcr: mcr_ = v & 0x1f; break;
-    case scr: scr_ = v; break;
-    default: break; // LSR and MSR are read-only
+    case scr: scr_ = v; return true; // the scratch register changes nothing else
+    default: break;                    // LSR and MSR are read-only
     }
-    update_irq();
-    tell_assist();
+    sync();
     return true;
 }
 

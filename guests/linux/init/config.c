@@ -17,7 +17,7 @@ static int parse_long(const char* s, long min, long max, long* out) {
 }
 
 // "a.b.c.d:port" into a socket address.
-static int parse_endpoint(const char* s, struct sockaddr_in* out) {
+int parse_endpoint(const char* s, struct sockaddr_in* out) {
     char host[32];
     const char* colon = strchr(s, ':');
     long port;
@@ -83,6 +83,7 @@ static int parse_key(struct config* c, const char* key, char* value) {
     if (!strcmp(key, "seed")) return parse_long(value, 0, 0x7fffffff, &v) && ((c->seed = (uint64_t)v), 1);
     if (!strcmp(key, "smp")) return parse_long(value, 0, 1, &v) && ((c->smp = (int)v), 1);
     if (!strcmp(key, "speedup")) return parse_long(value, 0, 1, &v) && ((c->speedup = (int)v), 1);
+    if (!strcmp(key, "shell")) return parse_long(value, 0, 1, &v) && ((c->shell = (int)v), 1);
     if (!strcmp(key, "diskbench")) return parse_long(value, 1, 256, &v) && (c->diskbench_mib = (int)v);
     if (!strcmp(key, "udpsend")) {
         long size;

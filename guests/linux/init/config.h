@@ -28,7 +28,10 @@ struct config {
     long udpsink_count;
     int smp;     // run the SMP task
     int speedup; // time one workload on one CPU, then on two
+    int shell;   // after the tasks, an interactive shell on the console instead of powering off
 };
 
 // Reads the isok.* keys of /proc/cmdline; a key it does not understand is reported and ignored.
 void read_config(struct config* c);
+// "a.b.c.d:port" into a socket address; 0 if it is not one.
+int parse_endpoint(const char* s, struct sockaddr_in* out);

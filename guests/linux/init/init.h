@@ -69,6 +69,13 @@ int device_node(const char* name, char* path, size_t size);
 void disk_files(const struct config* c);
 void disk_bench(const struct config* c);
 
+// main.c: powers the machine off through the kernel (SBI SRST); never returns.
+__attribute__((noreturn)) void power_off(void);
+
+// shell.c (isok.shell): reads commands from the console until end of input; net says
+// whether the network came up.
+void run_shell(int net);
+
 // smp.c (isok.smp, isok.speedup)
 void smp_task(void);
 void speedup_task(void);

@@ -1,9 +1,11 @@
 // The Linux guest's /init: a static program that reports what the guest sees,
 // runs a small fixed CPU workload, optionally exercises the network and the disk
-// (selected by isok.* keys on the kernel command line, see README.md), and powers
+// (selected by isok.* keys on the kernel command line, see README.md), optionally
+// takes commands typed on the console (isok.shell=1, shell.c), and powers
 // the machine off through the kernel (which asks the firmware or hypervisor with SBI SRST).
 //
-// Every line starts with "init: " so that tests can find them. Counter reads
+// Every line starts with "init: " so that tests can find them (the shell's prompt and
+// the output of its commands excepted). Counter reads
 // (rdinstret, rdtime) are guarded: a hypervisor may not let user mode read them,
 // and then the line says "unavailable" instead of the program dying.
 //
@@ -13,11 +15,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
-static void power_off(void) {
+void power_off(void) {
     printf("init: powering off\n");
     fflush(stdout);
     sync();
@@ -29,9 +32,19 @@ static void power_off(void) {
     _exit(1);
 }
 
+// The kernel's notices and warnings from now on stay in its log (dmesg): on the console a
+// notice printed by another CPU lands in the middle of one of our lines and splits it.
+// Errors, oopses and panics still reach the console (console log level 4, as dmesg -n 4).
+static void quiet_kernel_notices(void) {
+    enum { syslog_action_console_level = 8, console_level = 4 };
+    if (klogctl(syslog_action_console_level, NULL, console_level) != 0)
+        printf("init: cannot set the console log level: %s\n", strerror(errno));
+}
+
 // The isok.* tasks, in a fixed order; the background sockets are served throughout.
 // Without a network the network's tasks are skipped and the disk's still run.
-static void run_tasks(const struct config* c) {
+// Returns whether the network is up.
+static int run_tasks(const struct config* c) {
     int sink_fd = -1, net = 0;
     if (c->have_ip) {
         open_background_sockets(c);
@@ -50,6 +63,7 @@ static void run_tasks(const struct config* c) {
     if (net && c->barrier) barrier(c);
     else if (net && c->listen) print_listen();
     if (net && c->echo_port) printf("init: echo answered %lu datagrams\n", bg.echoed);
+    return net;
 }
 
 int main(void) {
@@ -63,6 +77,7 @@ int main(void) {
     boot.monotonic_ns = monotonic_ns();
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    quiet_kernel_notices();
 
     report_system(&boot);
 
@@ -78,7 +93,8 @@ int main(void) {
     report_memory();
     report_workload();
 
-    run_tasks(&config);
+    int net = run_tasks(&config);
+    if (config.shell) run_shell(net);
     power_off();
     return 0;
 }

@@ -55,8 +55,9 @@ bool read_guest_instruction(u64 pc, u32& out) {
     return ok;
 }
 
-// An access outside guest RAM; false when the kernel did it itself (the guest's UART).
-bool guest_page_fault(kernel::Thread& t, TrapFrame& f, u64 htval, u64 htinst) {
+// An access outside guest RAM: the counter of the exit for the VMM, by its reason, or
+// null when the kernel did it itself (the guest's UART).
+u64* guest_page_fault(kernel::Thread& t, TrapFrame& f, u64 htval, u64 htinst) {
     u64 gpa = htval << 2 | (f.stval & 3);
     u32 insn = 0;
     u64 access = 0;
@@ -70,9 +71,10 @@ bool guest_page_fault(kernel::Thread& t, TrapFrame& f, u64 htval, u64 htinst) {
     bool store = f.scause == exit::cause_store_guest_fault;
     bool data = store || f.scause == exit::cause_load_guest_fault;
     if (access && data && exit::access_is_store(access) == store && kernel::guest_console::absorb_mmio(t, f, gpa, access))
-        return false;
+        return nullptr;
     describe_trap(t.exception_words, f, gpa, insn, access);
-    return true;
+    using Exit = isok::abi::DomainExit;
+    return &t.counters.exits[u64(!data ? Exit::other : store ? Exit::mmio_store : Exit::mmio_load)];
 }
 
 bool resolve_virtual_instruction(kernel::Thread& t, TrapFrame& f) {
@@ -81,6 +83,14 @@ bool resolve_virtual_instruction(kernel::Thread& t, TrapFrame& f) {
     f.sepc += 4;
     kernel::vcpu::wait_for_interrupt(t);
     return true;
+}
+
+// An exit that ends in the kernel, without the VMM.
+void answered(kernel::Thread& t) { ++t.counters.kernel_exits; }
+
+// An exit for the VMM, counted by its reason once the VMM has it.
+void to_vmm(kernel::Thread& t, isok::abi::DomainExit reason) {
+    kernel::deliver_exception(t, t.counters.exits[u64(reason)]);
 }
 
 } // namespace
@@ -92,23 +102,25 @@ void handle_guest_trap(kernel::Thread& t, u64 htval, u64 htinst) {
         interrupt::handle(cause & ~csr::scause_interrupt);
         return;
     }
+    using Exit = isok::abi::DomainExit;
     switch (cause) {
     case exit::cause_sbi_call:
-        if (resolve_sbi(t, f)) return;
+        if (resolve_sbi(t, f)) return answered(t);
         describe_trap(t.exception_words, f, f.stval, 0, 0);
-        break;
+        return to_vmm(t, Exit::sbi);
     case exit::cause_virtual_instruction:
-        if (resolve_virtual_instruction(t, f)) return;
+        if (resolve_virtual_instruction(t, f)) return answered(t);
         describe_trap(t.exception_words, f, f.stval, f.stval, 0);
-        break;
+        return to_vmm(t, u32(f.stval) == insn_wfi ? Exit::wfi : Exit::virtual_instruction);
     case exit::cause_load_guest_fault:
     case exit::cause_store_guest_fault:
     case exit::cause_fetch_guest_fault:
-        if (!guest_page_fault(t, f, htval, htinst)) return;
-        break;
-    default: describe_trap(t.exception_words, f, f.stval, 0, 0); break;
+        if (u64* tally = guest_page_fault(t, f, htval, htinst)) return kernel::deliver_exception(t, *tally);
+        return answered(t);
+    default:
+        describe_trap(t.exception_words, f, f.stval, 0, 0);
+        return to_vmm(t, Exit::other);
     }
-    kernel::deliver_exception(t);
 }
 
 } // namespace arch

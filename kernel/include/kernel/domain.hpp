@@ -5,6 +5,7 @@
 #include <arch/page_table.hpp>
 #include <arch/vcpu.hpp>
 #include <kernel/capability.hpp>
+#include <kernel/counters.hpp>
 #include <kernel/guest_console.hpp>
 #include <kernel/kmem.hpp>
 #include <kernel/placement.hpp>
@@ -52,6 +53,7 @@ public:
     // domain's pages (a thread's IPC buffer) is good only while this has not moved.
     u64 unmaps = 0;
     GuestConsole console; // a VM's: its console output, as its VMM lets the kernel keep it
+    Counters counters; // what its destroyed threads counted (counters.hpp)
 
 private:
     class Tables final : public arch::TableFrames {

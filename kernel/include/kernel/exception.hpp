@@ -9,7 +9,9 @@ namespace kernel {
 // The thread trapped (its frame holds the trap): describe it and call the handler.
 void raise_exception(Thread& t);
 // Calls the handler with the message already in t.exception_words (VM exits write it).
-void deliver_exception(Thread& t);
+// `tally` is t's counter (counters.hpp) that this kind of exception adds one to once a
+// handler has it: the caller knows which, and no cause is looked at twice.
+void deliver_exception(Thread& t, u64& tally);
 
 // The handler's reply in `reply` (its registers) to a thread in an exception: resume,
 // emulated or kill. True when the faulter may run again (it is not made ready here).

@@ -10,6 +10,7 @@ public:
     void put(char c);
     int get(); // -1 when no character is waiting
     void enable_receive_interrupt();
+    void disable_interrupts();
     bool ready() const { return regs_ != nullptr; }
 
 private:

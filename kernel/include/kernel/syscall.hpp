@@ -34,5 +34,7 @@ Error sys_interrupt_control(Thread&, arch::TrapFrame&);
 Error sys_memory_info(Thread&, arch::TrapFrame&);
 Error sys_hart_info(Thread&, arch::TrapFrame&);
 Error sys_guest_console(Thread&, arch::TrapFrame&);
+Error sys_console_log(Thread&, arch::TrapFrame&);
+Error sys_domain_stats(Thread&, arch::TrapFrame&);
 
 } // namespace kernel

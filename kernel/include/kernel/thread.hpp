@@ -4,6 +4,7 @@
 #include <arch/context.hpp>
 #include <arch/vcpu.hpp>
 #include <kernel/capability.hpp>
+#include <kernel/counters.hpp>
 
 namespace kernel {
 
@@ -80,6 +81,7 @@ public:
 
     Notification* bound_notification = nullptr; // received along with endpoint messages
 
+    Counters counters;            // its events, for domain_stats; its domain's once it is destroyed
     bool vcpu = false;            // runs in a VM's domain, in VS/VU-mode
     arch::VcpuState guest;        // the virtual hart's own state (vCPUs only)
 

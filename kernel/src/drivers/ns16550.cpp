@@ -27,4 +27,6 @@ int Ns16550::get() { return (regs_[lsr] & lsr_data_ready) ? regs_[rbr_thr] : -1;
 
 void Ns16550::enable_receive_interrupt() { regs_[ier] = ier_rx_available; }
 
+void Ns16550::disable_interrupts() { regs_[ier] = 0; }
+
 } // namespace kernel

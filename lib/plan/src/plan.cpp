@@ -98,9 +98,10 @@ Status<Error> check_header(Bytes b, Counts& c) {
     c = {load32(b, header_field::process_count), load32(b, header_field::endpoint_count),
          load32(b, header_field::grant_count),   load32(b, header_field::vm_count),
          load32(b, header_field::port_count),    load32(b, header_field::partition_count),
-         load32(b, header_field::disk_count)};
+         load32(b, header_field::disk_count),    load32(b, header_field::console_input_count)};
     if (c.processes > max_processes || c.endpoints > max_endpoints || c.grants > max_grants || c.vms > max_vms ||
-        c.ports > max_ports || c.partitions > max_partitions || c.disks > max_disks)
+        c.ports > max_ports || c.partitions > max_partitions || c.disks > max_disks ||
+        c.console_inputs > max_console_inputs)
         return fail(Error::too_many);
     if (load64(b, header_field::size) != plan_bytes(c)) return fail(Error::bad_size);
     if (b.size() < plan_bytes(c)) return fail(Error::truncated);
@@ -263,6 +264,7 @@ Status<Error> check_tables(Bytes plan, Counts c) {
     if (auto s = check_process_pairs(plan, c.processes); !s) return s;
     if (auto s = check_endpoint_pairs(plan, c); !s) return s;
     if (auto s = check_vms(plan, c); !s) return s;
+    if (auto s = check_console(plan, c); !s) return s;
     return check_links(plan, c);
 }
 
@@ -273,7 +275,8 @@ Result<Plan, Error> Plan::open(Bytes available) {
     if (auto s = check_header(available, c); !s) return fail(s.error());
     Bytes plan = available.slice(0, plan_bytes(c));
     if (auto s = check_tables(plan, c); !s) return fail(s.error());
-    return Plan(plan, Tables{c.processes, c.endpoints, c.grants, c.vms, c.ports, c.partitions, c.disks});
+    const Tables tables{c.processes, c.endpoints, c.grants, c.vms, c.ports, c.partitions, c.disks, c.console_inputs};
+    return Plan(plan, tables, load32(plan, header_field::console_service));
 }
 
 const char* Plan::system() const { return plan_.size() ? text(plan_, header_field::system) : ""; }
@@ -345,7 +348,9 @@ const char* describe(Error e) {
     case Error::truncated: return "plan is shorter than its header or its declared size";
     case Error::bad_magic: return "not a system plan (magic is not \"ISOKPLAN\")";
     case Error::bad_version: return "unsupported system plan version";
-    case Error::too_many: return "more processes, endpoints, grants, VMs, ports, partitions or disks than the format allows";
+    case Error::too_many:
+        return "more processes, endpoints, grants, VMs, ports, partitions, disks or console inputs than the format "
+               "allows";
     case Error::bad_size: return "declared plan size does not match the table counts";
     case Error::name_unterminated: return "a name is not NUL-terminated within its field";
     case Error::name_bad: return "a name is empty or has a character outside its alphabet";
@@ -380,10 +385,15 @@ const char* describe(Error e) {
     case Error::bad_service: return "a disk's service is not a process, serves two disks, or disagrees with a partition";
     case Error::bad_sectors: return "a partition is not a whole number of pages or not back to back from sector 2048";
     case Error::too_many_links: return "a process has more ports or partitions than its Links page holds";
-    case Error::too_many_caps: return "a process's grants and link capabilities do not fit its capability space";
+    case Error::too_many_caps:
+        return "a process's grants, link and console capabilities do not fit its capability space or startup page";
     case Error::bad_harts:
         return "a process's or VM's harts: more than 8, an index above 7, one twice, or bytes after them not zero";
-    case Error::not_found: return "no such process, endpoint, grant, VM, port, partition or disk";
+    case Error::bad_console:
+        return "the console service is not a process or is a VMM, or there are inputs without one";
+    case Error::bad_console_input:
+        return "a console input is no process, is the service, is listed twice, or is named unlike its process or VM";
+    case Error::not_found: return "no such process, endpoint, grant, VM, port, partition, disk or console input";
     }
     return "unknown error";
 }

@@ -1,6 +1,6 @@
 // What the parts of the plan reader share (plan.cpp: header, processes, endpoints, grants;
-// plan_vm.cpp: virtual machines; plan_links.cpp: ports, partitions, disks): bounded field
-// loads, record positions, names.
+// plan_vm.cpp: virtual machines; plan_links.cpp: ports, partitions, disks; plan_console.cpp:
+// the console): bounded field loads, record positions, names.
 #pragma once
 #include <isok/plan.hpp>
 
@@ -31,6 +31,7 @@ struct Counts {
     u32 ports = 0;
     u32 partitions = 0;
     u32 disks = 0;
+    u32 console_inputs = 0;
 };
 
 constexpr usize endpoints_at(const Counts& c) {
@@ -43,7 +44,10 @@ constexpr usize partitions_at(const Counts& c) { return ports_at(c) + usize(c.po
 constexpr usize disks_at(const Counts& c) {
     return partitions_at(c) + usize(c.partitions) * layout::partition_bytes;
 }
-constexpr usize plan_bytes(const Counts& c) { return disks_at(c) + usize(c.disks) * layout::disk_bytes; }
+constexpr usize console_inputs_at(const Counts& c) { return disks_at(c) + usize(c.disks) * layout::disk_bytes; }
+constexpr usize plan_bytes(const Counts& c) {
+    return console_inputs_at(c) + usize(c.console_inputs) * layout::console_input_bytes;
+}
 
 inline Bytes process_record(Bytes plan, u32 index) {
     return plan.slice(layout::header_bytes + usize(index) * layout::process_bytes, layout::process_bytes);
@@ -65,6 +69,9 @@ inline Bytes partition_record(Bytes plan, const Counts& c, u32 index) {
 }
 inline Bytes disk_record(Bytes plan, const Counts& c, u32 index) {
     return plan.slice(disks_at(c) + usize(index) * layout::disk_bytes, layout::disk_bytes);
+}
+inline Bytes console_input_record(Bytes plan, const Counts& c, u32 index) {
+    return plan.slice(console_inputs_at(c) + usize(index) * layout::console_input_bytes, layout::console_input_bytes);
 }
 
 bool all_zero(Bytes b);
@@ -94,8 +101,17 @@ Harts load_harts(Bytes record, HartFields at);
 // The virtual machine table, after the processes, endpoints and grants have been checked.
 Status<Error> check_vms(Bytes plan, const Counts& c);
 
-// The disk, port and partition tables, after the VMs; then, for every process, that its
-// grants, a VMM's VM capabilities and its link capabilities fit its capability space.
+// The console: its service (a header field) and its inputs, after the VMs (an input may be
+// a VM's VMM).
+Status<Error> check_console(Bytes plan, const Counts& c);
+
+// What the console gives a process of a checked (or a being-checked) plan (console_build):
+// 0 when it is neither the service nor an input.
+u32 console_caps(Bytes plan, const Counts& c, u32 process);
+
+// The disk, port and partition tables, after the VMs and the console; then, for every
+// process, that its grants, a VMM's VM capabilities, its console and its link capabilities
+// fit its capability space, and that the startup page lists all but the link ones.
 Status<Error> check_links(Bytes plan, const Counts& c);
 
 // What a process is to the networks and disks of a checked (or a being-checked) plan.

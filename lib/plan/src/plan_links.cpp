@@ -2,7 +2,7 @@
 // member among the processes and a unicast MAC address no other port has; every partition
 // is whole pages of its disk, back to back from sector 2048, served by its disk's service
 // to another process; no process has more links than its Links page lists or more
-// capabilities than its space holds.
+// capabilities than its space holds (console ones included).
 #include <isok/links.hpp>
 #include <isok/plan.hpp>
 #include <isok/startup.hpp>
@@ -181,16 +181,20 @@ u32 vm_caps(Bytes plan, const Counts& c, u32 process) {
     return 0;
 }
 
-// The Links page lists so many; the capability space holds grants, VM and link capabilities.
+// The Links page lists so many; the capability space holds grants, VM, console and link
+// capabilities. A program finds its console capabilities by name only: the startup page,
+// which lists them before the link ones, must hold them.
 Status<Error> check_room(Bytes plan, const Counts& c, u32 process) {
     LinkRoles roles = link_roles(plan, c, process);
     if (roles.switch_ports > links::max_ports || roles.member_ports > links::max_ports ||
         roles.service_partitions > links::max_partitions || roles.client_partitions > links::max_partitions)
         return fail(Error::too_many_links);
     Bytes p = process_record(plan, process);
-    u64 caps = startup::first_grant_slot + u64(load32(p, process_field::grant_count)) + vm_caps(plan, c, process) +
-               roles.caps();
-    if (caps > load32(p, process_field::cap_slots)) return fail(Error::too_many_caps);
+    u32 console = console_caps(plan, c, process);
+    u64 listed = startup::first_grant_slot + u64(load32(p, process_field::grant_count)) + vm_caps(plan, c, process) +
+                 console;
+    if (console && listed > startup::max_caps) return fail(Error::too_many_caps);
+    if (listed + roles.caps() > load32(p, process_field::cap_slots)) return fail(Error::too_many_caps);
     return {};
 }
 

@@ -1,4 +1,4 @@
-// Host-only system plan writer: lays out the header and the seven tables of docs/plan-format.md.
+// Host-only system plan writer: lays out the header and the eight tables of docs/plan-format.md.
 #include <isok/plan_writer.hpp>
 #include <isok/startup.hpp>
 #include <algorithm>
@@ -107,6 +107,11 @@ void write_disk(std::vector<u8>& out, usize at, const DiskSpec& d) {
     store32(out, at + disk_field::service, d.service);
 }
 
+void write_console_input(std::vector<u8>& out, usize at, const ConsoleInputSpec& i) {
+    store_name(out, at + console_input_field::name, i.name);
+    store32(out, at + console_input_field::process, i.process);
+}
+
 } // namespace
 
 u32 Writer::add(ProcessSpec process) { return append(processes_, std::move(process)); }
@@ -115,6 +120,7 @@ u32 Writer::add(VmSpec vm) { return append(vms_, std::move(vm)); }
 u32 Writer::add(PortSpec port) { return append(ports_, std::move(port)); }
 u32 Writer::add(PartitionSpec partition) { return append(partitions_, std::move(partition)); }
 u32 Writer::add(DiskSpec disk) { return append(disks_, std::move(disk)); }
+u32 Writer::add(ConsoleInputSpec input) { return append(console_inputs_, std::move(input)); }
 
 void Writer::add(GrantSpec grant) { grants_.push_back(std::move(grant)); }
 
@@ -145,6 +151,8 @@ Status<Error> Writer::check_lengths() const {
         if (!fits(p.name, name_bytes)) return fail(Error::name_too_long);
     for (const DiskSpec& d : disks_)
         if (!fits(d.name, name_bytes)) return fail(Error::name_too_long);
+    for (const ConsoleInputSpec& i : console_inputs_)
+        if (!fits(i.name, name_bytes)) return fail(Error::name_too_long);
     return {};
 }
 
@@ -156,7 +164,8 @@ std::vector<u8> Writer::encode() const {
     const usize ports_at = vms_at + vms_.size() * vm_bytes;
     const usize partitions_at = ports_at + ports_.size() * port_bytes;
     const usize disks_at = partitions_at + partitions_.size() * partition_bytes;
-    std::vector<u8> out(disks_at + disks_.size() * disk_bytes, 0);
+    const usize console_inputs_at = disks_at + disks_.size() * disk_bytes;
+    std::vector<u8> out(console_inputs_at + console_inputs_.size() * console_input_bytes, 0);
     std::copy(std::begin(magic), std::end(magic), out.begin() + header_field::magic);
     store32(out, header_field::version, version);
     store32(out, header_field::process_count, u32(processes_.size()));
@@ -166,6 +175,8 @@ std::vector<u8> Writer::encode() const {
     store32(out, header_field::port_count, u32(ports_.size()));
     store32(out, header_field::partition_count, u32(partitions_.size()));
     store32(out, header_field::disk_count, u32(disks_.size()));
+    store32(out, header_field::console_service, console_service_);
+    store32(out, header_field::console_input_count, u32(console_inputs_.size()));
     store64(out, header_field::size, out.size());
     store_name(out, header_field::system, system_);
     for (usize i = 0; i < endpoints_.size(); ++i) write_endpoint(out, endpoints_at + i * endpoint_bytes, endpoints_[i]);
@@ -184,6 +195,8 @@ std::vector<u8> Writer::encode() const {
     for (usize i = 0; i < partitions_.size(); ++i)
         write_partition(out, partitions_at + i * partition_bytes, partitions_[i]);
     for (usize i = 0; i < disks_.size(); ++i) write_disk(out, disks_at + i * disk_bytes, disks_[i]);
+    for (usize i = 0; i < console_inputs_.size(); ++i)
+        write_console_input(out, console_inputs_at + i * console_input_bytes, console_inputs_[i]);
     return out;
 }
 

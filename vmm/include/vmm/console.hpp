@@ -51,8 +51,18 @@ public:
     // Pulls the earlier output in now (the guest idles: nothing else would).
     void catch_up();
 
+    // A VM someone types to shows an unfinished line (a prompt, the echo of what is
+    // typed) as soon as the exit that wrote it is answered, not when the line ends;
+    // the rest of the line follows without a second prefix.
+    void set_interactive(bool on) { interactive_ = on; }
+    void settle() {
+        if (interactive_ && used_) show_partial();
+    }
+
 private:
     void emit_line();
+    void emit(bool end_line);
+    void show_partial() { emit(false); }
     void put_now(char c);
     static void put_formatted(void* self, char c);
 
@@ -63,6 +73,8 @@ private:
     void* context_;
     ConsoleAssist* assist_ = nullptr;
     bool kept_waits_ = false;
+    bool interactive_ = false;
+    bool continued_ = false; // the screen's line is ours already: no prefix
 };
 
 } // namespace isok::vmm

@@ -4,6 +4,7 @@
 #pragma once
 #include <isok/types.hpp>
 #include <vmm/console.hpp>
+#include <vmm/console_input.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/vcpu.hpp>
 
@@ -44,13 +45,15 @@ struct SbiResult {
     SbiFlow flow = SbiFlow::resume;
 };
 
-// What an extension may touch: the VM's harts, its RAM, its console, the kernel.
+// What an extension may touch: the VM's harts, its RAM, its console and typed input,
+// the kernel.
 struct SbiEnv {
     u32 caller; // hart id (= vCPU index) of the calling hart
     Harts& harts;
     const GuestMemory& ram;
     GuestConsole& console;
     VcpuControl& vcpus;
+    ConsoleInput& input;
 };
 
 using SbiHandler = SbiResult (*)(SbiEnv& env, const SbiCall& call);

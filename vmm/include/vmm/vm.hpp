@@ -7,6 +7,7 @@
 #include <vmm/boot.hpp>
 #include <vmm/bus.hpp>
 #include <vmm/console.hpp>
+#include <vmm/console_input.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/vcpu.hpp>
 #include <vmm/virtio_block.hpp>
@@ -71,6 +72,16 @@ public:
     // virtio-net, which may raise the guest's interrupt.
     void frames_arrived();
 
+    // Typed input for the guest (from the console service): the first bytes that fit the
+    // VM's input queue (ConsoleInput::capacity) are taken and handed to its consoles as
+    // they can take them; the rest stays the caller's (and counts as dropped). Returns how
+    // many were taken.
+    usize console_input(const u8* bytes, usize n);
+    // What console_input would take now: it grows as the guest reads (checked after an
+    // exit by a caller that has more bytes waiting).
+    usize console_input_room() const { return input_.room(); }
+    u64 console_input_dropped() const { return input_.dropped(); }
+
     // The VM has ended (powered off, or stopped for something the VMM cannot emulate):
     // every vCPU is stopped and the VMM has nothing left to do.
     bool halted() const { return halted_; }
@@ -93,6 +104,8 @@ private:
     ExitReply fetch_fault(u32 vcpu, const Exit& exit);
     ExitReply virtual_instruction(u32 vcpu, const Exit& exit);
     ExitReply unknown(u32 vcpu, const Exit& exit);
+    ExitReply dispatch(u32 vcpu, const Exit& exit);
+    void hand_out_input();
     ExitReply halt(u32 vcpu, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
     void report_device_errors();
     void add_backed_devices(const VmSetup& setup);
@@ -102,6 +115,7 @@ private:
     VcpuControl& vcpus_;
     Harts harts_;
     u64 devices_;
+    ConsoleInput input_;
     VPlic plic_;
     VUart uart_;
     VirtioConsole virtio_console_;

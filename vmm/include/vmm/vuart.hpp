@@ -3,10 +3,18 @@
 // transmitter is always empty, so THRE and TEMT always read 1. While the model allows
 // it, the kernel keeps THR writes and answers LSR reads itself (ConsoleAssist), so that a
 // guest's console costs no VM exit per character.
+//
+// Typed input (ConsoleInput) reaches the receiver in one of two ways, so that no byte
+// waits in a FIFO the guest never reads (a guest that prints on ttyS0 but reads hvc0):
+//   receive interrupt on (an interrupt-driven driver reads): the FIFO is kept full from
+//     the input and the interrupt raised;
+//   receive interrupt off (a polling driver, or nobody): bytes stay in the input, LSR
+//     reports data ready while one waits, and reading RBR takes it.
 #pragma once
 #include <isok/types.hpp>
 #include <vmm/bus.hpp>
 #include <vmm/console.hpp>
+#include <vmm/console_input.hpp>
 #include <vmm/vplic.hpp>
 
 namespace isok::vmm {
@@ -28,9 +36,15 @@ public:
     bool read(u64 offset, u32 width, u64& value) override;
     bool write(u64 offset, u32 width, u64 value) override;
 
-    // A byte from the outside world for the guest to read (dropped, with an overrun
-    // reported in LSR, when the receive FIFO is full).
+    // A byte for the guest to read, straight into the FIFO (dropped, with an overrun
+    // reported in LSR, when the FIFO is full). Loopback uses it, and tests.
     void receive(u8 byte);
+
+    // From now on typed input comes from `input` (Vm wires that when the VM has a UART).
+    void take_input_from(ConsoleInput& input);
+    // The input changed outside the UART (bytes arrived, another console took some):
+    // refills the FIFO, and tells the interrupt and the kernel's LSR what is true now.
+    void input_changed() { sync(); }
 
     // From now on the kernel keeps THR writes and answers LSR reads whenever the model
     // says it may (the console takes the kept bytes: Vm wires that).
@@ -39,6 +53,11 @@ public:
 
 private:
     u8 interrupt_id() const;
+    bool takes_input() const { return input_ && !(mcr_ & mcr_loop); }
+    bool reads_by_interrupt() const { return takes_input() && (ier_ & ier_rx); }
+    bool data_ready() const { return fifo_count_ || (takes_input() && !input_->empty()); }
+    void refill();
+    void sync();
     u8 read_rbr();
     u8 read_iir();
     u8 read_lsr();
@@ -57,6 +76,7 @@ private:
     bool thre_interrupt_ = false; // "THR empty" reported until IIR is read or THR written
     u8 fifo_[fifo_bytes] = {};
     usize fifo_head_ = 0, fifo_count_ = 0;
+    ConsoleInput* input_ = nullptr;
     ConsoleAssist* assist_ = nullptr;
     u64 told_bits_ = ~u64{0}; // what the assist was last told
     u8 told_lsr_ = 0;

@@ -34,6 +34,8 @@ enum class Syscall : u64 {
     hart_info = 22,    // () -> the hart the caller runs on (0 = the boot hart), how many harts run,
                        //    the device interrupts that hart has taken
     guest_console = 23, // (vm, GuestConsoleOp, arg0, arg1): the VM's console output, kept by the kernel
+    console_log = 24,  // (uart memory, ConsoleLogOp, arg0, arg1): the kernel's output, for the console service
+    domain_stats = 25, // (domain with read, user address, length) -> a1: sizeof(DomainStats); a DomainStats there
     count
 };
 
@@ -65,7 +67,8 @@ enum class Error : i64 {
 //   endpoint:     write = send, read = receive, grant = send capabilities along
 //   notification: write = signal, read = wait
 //   memory:       read/write/execute = the most a mapping may allow
-//   domain:       control = create threads in it, map into it, copy capabilities into it
+//   domain:       control = create threads in it, map into it, copy capabilities into it;
+//                 read = its statistics (domain_stats)
 //   thread:       control = configure, start, stop
 //   interrupt:    control = bind and acknowledge
 namespace rights {
@@ -107,6 +110,47 @@ enum class GuestConsoleOp : u64 {
     allow = 1, // (guest_console:: bits, the LSR value to answer with)
     take = 2,  // (user address, length) -> a1: bytes moved there from the kernel, oldest first
 };
+// The console service takes the UART from the kernel: from its claim on, the kernel writes
+// what it and debug_write would have printed into its log and signals the service, which
+// drains the log onto the UART. Only the holder of the UART's device memory (with write)
+// may claim or read. Should the service's notification go, or the kernel panic, the kernel
+// writes the UART again, starting with what is left in the log.
+enum class ConsoleLogOp : u64 {
+    claim = 0,   // (notification slot, badge): signalled whenever the log has new bytes
+    read = 1,    // (user address, length) -> a1: bytes moved there, oldest first; a2: bytes the log had no room for since the last read
+    release = 2, // (): the kernel writes the UART again
+};
+inline constexpr u64 console_log_bytes = 16384; // the log's size
+// The log says whose bytes follow whenever the writer changes: this byte, then the
+// writer's domain id (u32, little-endian; 0 is the kernel). debug_write turns the byte
+// into '?' in what it is given, so that no domain can speak as another.
+inline constexpr u8 console_log_writer = 0x1e;
+inline constexpr u64 console_log_marker_bytes = 5;
+
+// What domain_stats reports of a domain (a process or a VM): its threads' states, counted
+// when asked, and counters the kernel keeps from the domain's creation on. A caller gives
+// a length and receives that much of the struct at most, so that the struct may grow.
+enum class DomainExit : u64 { sbi = 0, mmio_load = 1, mmio_store = 2, wfi = 3, virtual_instruction = 4, other = 5, count };
+struct DomainStats {
+    u64 kind;         // 0 a process, 1 a VM
+    u64 threads;      // live threads (a VM's: its vCPUs)
+    u64 ready;        // of them ready or running
+    u64 blocked;      // of them waiting (IPC, a notification, a vCPU in WFI)
+    u64 stopped;      // of them stopped or never started
+    u64 priority;     // the highest priority among its threads
+    u64 hart;         // the hart its oldest live thread runs on
+    u64 budget_total; // bytes
+    u64 budget_used;  // bytes
+    u64 cpu_ticks;    // timer ticks at which one of its threads was running (on any hart)
+    u64 ipc_sent;     // messages its threads sent (send, call, reply, reply_receive's reply)
+    u64 ipc_received; // messages its threads received (exception messages count as faults)
+    u64 faults;       // exceptions of its threads delivered to a handler (a VM: its exits to the VMM)
+    u64 kernel_exits; // a VM's exits the kernel answered itself (SBI TIME, a kept console byte, ...)
+    u64 exits[u64(DomainExit::count)]; // a VM's exits to its VMM by reason (DomainExit)
+    u64 interrupts;   // notification bits its threads took (wait, poll, receive), and virtual
+                      // interrupts raised into its vCPUs
+};
+
 namespace guest_console {
 inline constexpr u64 keep_uart_writes = 1 << 0;   // THR writes (DLAB clear, no THR-empty interrupt, no loopback)
 inline constexpr u64 answer_uart_status = 1 << 1; // LSR reads (no bit of LSR clears on a read now)

@@ -28,6 +28,21 @@ constexpr bool str_starts_with(const char* s, const char* prefix) {
     return true;
 }
 
+// A whole string of decimal digits (no sign, no spaces) that is at most max; false for
+// anything else, the empty string included.
+constexpr bool str_to_decimal(const char* s, u64 max, u64& out) {
+    if (!*s) return false;
+    u64 value = 0;
+    for (; *s; ++s) {
+        if (*s < '0' || *s > '9') return false;
+        u64 digit = u64(*s - '0');
+        if (value > (max - digit) / 10) return false;
+        value = value * 10 + digit;
+    }
+    out = value;
+    return true;
+}
+
 // Copies at most size-1 characters and always terminates (when size > 0).
 constexpr void str_copy(char* dst, const char* src, usize size) {
     if (size == 0) return;

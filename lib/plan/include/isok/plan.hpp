@@ -14,8 +14,8 @@ namespace isok::plan {
 // The format in numbers; docs/plan-format.md says the same in tables.
 namespace layout {
 inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
-inline constexpr u32 version = 4;
-inline constexpr usize header_bytes = 80;
+inline constexpr u32 version = 5;
+inline constexpr usize header_bytes = 88;
 inline constexpr usize process_bytes = 408;
 inline constexpr usize endpoint_bytes = 48;
 inline constexpr usize grant_bytes = 64;
@@ -23,6 +23,7 @@ inline constexpr usize vm_bytes = 440;
 inline constexpr usize port_bytes = 56;
 inline constexpr usize partition_bytes = 64;
 inline constexpr usize disk_bytes = 40;
+inline constexpr usize console_input_bytes = 40;
 inline constexpr usize name_bytes = 32;       // a name, its NUL and NUL padding (as startup::Cap)
 inline constexpr usize image_name_bytes = 48; // a boot image entry name field
 inline constexpr usize bootargs_bytes = 256;  // as vm::Config::bootargs
@@ -37,6 +38,7 @@ inline constexpr u32 max_harts = 8; // entries of a hart list, and one more than
 inline constexpr u32 max_ports = 2048;
 inline constexpr u32 max_partitions = 1024;
 inline constexpr u32 max_disks = max_processes;
+inline constexpr u32 max_console_inputs = 32;
 // Network, disk and partition names leave room for the suffixes of the capability names
 // the root derives from them (".signal", ".device", ".buffer").
 inline constexpr usize max_link_name = 24;
@@ -68,6 +70,8 @@ inline constexpr usize vm_count = 64;       // u32
 inline constexpr usize port_count = 68;     // u32
 inline constexpr usize partition_count = 72; // u32
 inline constexpr usize disk_count = 76;     // u32
+inline constexpr usize console_service = 80; // u32, process index or none
+inline constexpr usize console_input_count = 84; // u32
 } // namespace header_field
 
 namespace process_field {
@@ -150,6 +154,12 @@ inline constexpr usize name = 0;      // name_bytes
 inline constexpr usize service = 32;  // u32, process index
 inline constexpr usize reserved = 36; // u32, zero
 } // namespace disk_field
+
+namespace console_input_field {
+inline constexpr usize name = 0;      // name_bytes: the process's or VM's manifest name
+inline constexpr usize process = 32;  // u32, process index (a VM's VMM)
+inline constexpr usize reserved = 36; // u32, zero
+} // namespace console_input_field
 } // namespace layout
 
 // What the root gives every VM, beyond the plan's numbers: the VM domain's capability
@@ -179,7 +189,17 @@ inline constexpr u64 ring_bytes = align_up(frame_ring::region_bytes, layout::pag
 static_assert(ring_bytes <= links::ring_stride && links::buffer_bytes <= links::buffer_stride);
 } // namespace links_build
 
-inline constexpr u32 none = ~u32{0}; // no fault handler, no fault endpoint
+// What the root gives the console service and its inputs (docs/manifest.md, "Console"),
+// after a process's grants and a VMM's VM capabilities and before its link capabilities,
+// so that its startup page always lists them; isotool's slot and budget rules count with
+// the same numbers.
+namespace console_build {
+inline constexpr u32 service_caps = 3;           // "console", "uart", "uart.irq"
+inline constexpr u32 service_caps_per_input = 1; // "<input>": the input's notification
+inline constexpr u32 input_caps = 2;             // "console", "console.wait"
+} // namespace console_build
+
+inline constexpr u32 none = ~u32{0}; // no fault handler, no fault endpoint, no console
 
 enum class EndpointKind : u32 {
     channel = 1, // a [[channel]] of the manifest
@@ -233,6 +253,8 @@ enum class Error : u8 {
     too_many_links,     // more ports or partitions for one process than its Links page holds
     too_many_caps,      // grants and link capabilities that do not fit a capability space
     bad_harts,          // a hart list longer than max_harts, an index past it, one twice, or not zero-padded
+    bad_console,        // the console service is no process or a VMM, or there are inputs without one
+    bad_console_input,  // an input is no process, the service, listed twice, or named unlike its process or VM
     not_found,
 };
 
@@ -323,6 +345,12 @@ struct Disk {
     u32 service = 0; // process index
 };
 
+// A domain that may take typed input from the console service, in focus order.
+struct ConsoleInput {
+    const char* name = ""; // the manifest's name: a process's, or a VM's (not its VMM's)
+    u32 process = 0;       // process index; for a VM, its VMM's
+};
+
 // What one process is to the networks and disks of a plan.
 struct LinkRoles {
     u32 switch_ports = 0;       // ports it serves as a switch
@@ -365,17 +393,26 @@ public:
     // An empty LinkRoles for an index past the processes.
     LinkRoles link_roles(u32 process) const;
 
+    bool has_console() const { return console_service_ != none; }
+    u32 console_service() const { return console_service_; } // process index; none without a console
+    u32 console_input_count() const { return console_inputs_; }
+    Result<ConsoleInput, Error> console_input(u32 index) const;
+    // The console input index (0-based) of a process, or not_found.
+    Result<u32, Error> console_input_of(u32 process) const;
+
 private:
     struct Tables {
-        u32 processes, endpoints, grants, vms, ports, partitions, disks;
+        u32 processes, endpoints, grants, vms, ports, partitions, disks, console_inputs;
     };
-    Plan(Bytes plan, const Tables& t)
+    Plan(Bytes plan, const Tables& t, u32 console_service)
         : plan_(plan), processes_(t.processes), endpoints_(t.endpoints), grants_(t.grants), vms_(t.vms),
-          ports_(t.ports), partitions_(t.partitions), disks_(t.disks) {}
+          ports_(t.ports), partitions_(t.partitions), disks_(t.disks), console_inputs_(t.console_inputs),
+          console_service_(console_service) {}
     Bytes vm_record(u32 index) const;
     Bytes port_record(u32 index) const;
     Bytes partition_record(u32 index) const;
     Bytes disk_record(u32 index) const;
+    Bytes console_input_record(u32 index) const;
 
     Bytes plan_;
     u32 processes_ = 0;
@@ -385,6 +422,8 @@ private:
     u32 ports_ = 0;
     u32 partitions_ = 0;
     u32 disks_ = 0;
+    u32 console_inputs_ = 0;
+    u32 console_service_ = none;
 };
 
 } // namespace isok::plan

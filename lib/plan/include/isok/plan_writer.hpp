@@ -78,6 +78,12 @@ struct DiskSpec {
     u32 service = 0;
 };
 
+// Added in focus order; a plan with inputs needs a console service (Writer::set_console).
+struct ConsoleInputSpec {
+    std::string name; // the process's or VM's manifest name
+    u32 process = 0;  // process index; a VM's VMM
+};
+
 class Writer {
 public:
     explicit Writer(std::string system) : system_(std::move(system)) {}
@@ -89,6 +95,9 @@ public:
     u32 add(PortSpec port);
     u32 add(PartitionSpec partition);
     u32 add(DiskSpec disk);
+    u32 add(ConsoleInputSpec input);
+    // The process that runs the console service; none (the default): no console.
+    void set_console(u32 service) { console_service_ = service; }
     // Grants keep the order they were added in, per process; their slots follow from it.
     void add(GrantSpec grant);
 
@@ -108,6 +117,8 @@ private:
     std::vector<PortSpec> ports_;
     std::vector<PartitionSpec> partitions_;
     std::vector<DiskSpec> disks_;
+    std::vector<ConsoleInputSpec> console_inputs_;
+    u32 console_service_ = none;
 };
 
 } // namespace isok::plan

@@ -188,9 +188,31 @@ inline Taken guest_console_take(u64 vm, void* buffer, u64 length) {
     return {Error(r.a[0]), r.a[1]};
 }
 
+// The kernel's output, for the console service (abi::ConsoleLogOp).
+inline Error console_log_claim(u64 uart, u64 notification, u64 badge) {
+    return syscall_error(raw_syscall(Syscall::console_log, uart, u64(abi::ConsoleLogOp::claim), notification, badge));
+}
+struct LogRead {
+    Error error;
+    u64 bytes;
+    u64 dropped; // bytes the log had no room for since the last read
+};
+inline LogRead console_log_read(u64 uart, void* buffer, u64 length) {
+    Registers r = raw_syscall(Syscall::console_log, uart, u64(abi::ConsoleLogOp::read), reinterpret_cast<u64>(buffer), length);
+    return {Error(r.a[0]), r.a[1], r.a[2]};
+}
+inline Error console_log_release(u64 uart) {
+    return syscall_error(raw_syscall(Syscall::console_log, uart, u64(abi::ConsoleLogOp::release)));
+}
+
 inline DomainInfo domain_info(u64 domain) {
     Registers r = raw_syscall(Syscall::domain_info, domain);
     return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};
+}
+// The domain's statistics (read on the domain capability); fields this kernel does not
+// know stay as they were.
+inline Error domain_stats(u64 domain, abi::DomainStats& out) {
+    return syscall_error(raw_syscall(Syscall::domain_stats, domain, reinterpret_cast<u64>(&out), sizeof out));
 }
 
 } // namespace sys
