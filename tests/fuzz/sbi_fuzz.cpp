@@ -4,6 +4,7 @@
 #include "fuzz_util.hpp"
 #include "vmm_fakes.hpp"
 
+#include <vmm/console_input.hpp>
 #include <vmm/sbi.hpp>
 
 using fuzz::check;
@@ -42,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vmm_test::FakeVcpus vcpus;
     vmm_test::Lines lines;
     vmm::GuestConsole console("vm", 32, vmm_test::Lines::output, &lines);
+    vmm::ConsoleInput input; // typed bytes for the console reads (legacy getchar, DBCN read)
     vmm::Harts harts;
     harts.count = 1 + in.take<u8>() % isok::vm::max_vcpus;
     harts.hart[0].state = vmm::HartState::started;
@@ -60,7 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (harts.hart[caller].state != vmm::HartState::started) caller = 0;
         if (harts.hart[caller].state != vmm::HartState::started) break;
 
-        vmm::SbiEnv env{caller, harts, memory, console, vcpus};
+        if (in.flag()) {
+            u8 typed[8];
+            for (u8& b : typed) b = in.take<u8>();
+            input.push(typed, in.take<u8>() % (sizeof typed + 1));
+        }
+        vmm::SbiEnv env{caller, harts, memory, console, vcpus, input};
         vmm::SbiResult r = vmm::sbi_dispatch(env, call);
         check(r.error <= 0 && r.error >= sbi::err_already_stopped);
         check(r.flow <= vmm::SbiFlow::power_off);
