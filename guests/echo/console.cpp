@@ -72,11 +72,15 @@ bool read(u8& byte) {
     return false;
 }
 
+void vprint(const char* fmt, __builtin_va_list args) {
+    if (kind == Kind::uart) vformat(uart_put, nullptr, fmt, args);
+    else guest::console::vprint("", false, fmt, args);
+}
+
 void print(const char* fmt, ...) {
     __builtin_va_list args;
     __builtin_va_start(args, fmt);
-    if (kind == Kind::uart) vformat(uart_put, nullptr, fmt, args);
-    else guest::console::vprint("", false, fmt, args);
+    vprint(fmt, args);
     __builtin_va_end(args);
 }
 

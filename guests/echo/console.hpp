@@ -15,5 +15,6 @@ const char* source();
 bool read(isok::u8& byte);
 // Formatted text, sent before returning; on the UART each '\n' goes out as "\r\n".
 void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprint(const char* fmt, __builtin_va_list args);
 
 } // namespace echo::console

@@ -1,10 +1,14 @@
 // echo: a tiny guest OS that takes typed input. It prompts, echoes what is typed (with
 // backspace), and for each line says what it heard; "poweroff" ends the VM. Between
 // polls of its console it sleeps in WFI until a timer about 10 ms ahead. With "deaf=1"
-// on its command line it never reads: the guest whose input piles up unread.
+// on its command line it never reads: the guest whose input piles up unread. With ip=
+// (and a virtio network device) it is also a host on the network (net.hpp); "net" shows
+// its counters.
 #include "../mini/csr.hpp"
 #include "../mini/trap.hpp"
 #include "console.hpp"
+#include "net.hpp"
+#include "notice.hpp"
 
 #include <isok/guest/console.hpp>
 #include <isok/guest/machine.hpp>
@@ -16,6 +20,7 @@ namespace {
 using namespace isok;
 using guest::Machine;
 namespace console = echo::console;
+namespace network = echo::net;
 namespace csr = mini::csr;
 namespace sbi = guest::sbi;
 
@@ -33,6 +38,7 @@ char text[max_line + 1];
 usize length = 0;
 u64 dropped = 0;
 bool after_cr = false; // a '\n' right after '\r' ends nothing: CR LF is one line end
+bool prompting = false; // "echo> " and the line typed so far are on the screen
 
 // Until the next timer deadline, or any other pending enabled interrupt. sstatus.SIE is
 // clear, so nothing traps: WFI returns and the next set_timer clears the pending STIP.
@@ -50,14 +56,21 @@ void sleep() {
     for (;;) csr::wait_for_interrupt();
 }
 
+void prompt() {
+    console::print("echo> ");
+    prompting = true;
+}
+
 void end_line() {
     console::print("\n");
     text[length] = 0;
+    prompting = false;
     if (length > 0 && dropped == 0 && str_equal(text, "poweroff")) power_off();
-    if (dropped) console::print("heard '%s' (%lu bytes dropped)\n", text, dropped);
+    if (length > 0 && dropped == 0 && str_equal(text, "net")) network::report();
+    else if (dropped) console::print("heard '%s' (%lu bytes dropped)\n", text, dropped);
     else if (length) console::print("heard '%s'\n", text);
     length = 0, dropped = 0;
-    console::print("echo> ");
+    prompt();
 }
 
 void take(u8 c) {
@@ -80,6 +93,18 @@ void take(u8 c) {
 
 } // namespace
 
+void echo::notice(const char* fmt, ...) {
+    if (prompting) console::print("\n");
+    __builtin_va_list args;
+    __builtin_va_start(args, fmt);
+    console::vprint(fmt, args);
+    __builtin_va_end(args);
+    console::print("\n");
+    if (!prompting) return;
+    text[length] = 0;
+    console::print("echo> %s", text);
+}
+
 extern "C" void mini_trap(mini::TrapFrame& f) {
     console::print("echo: unexpected trap: scause 0x%lx sepc 0x%lx stval 0x%lx\n", f.scause, f.sepc, f.stval);
     sbi::shutdown(true);
@@ -96,17 +121,22 @@ extern "C" [[noreturn]] void mini_main(u64 hart, u64 dtb) {
     poll_interval = (machine.timebase_hz ? machine.timebase_hz : fallback_timebase_hz) / polls_per_second;
     csr::clear_sstatus(csr::sstatus_sie);
     csr::set_sie(csr::sie_stie);
+    network::init(machine, machine.timebase_hz ? machine.timebase_hz : fallback_timebase_hz);
 
     u64 deaf = 0;
     if (guest::arg_number(machine.bootargs, "deaf", deaf) && deaf) {
         console::print("echo: deaf, reading nothing\n");
-        for (;;) sleep();
+        for (;;) {
+            network::poll(csr::read_time());
+            sleep();
+        }
     }
     console::print("echo: ready, reading %s\n", console::source());
-    console::print("echo> ");
+    prompt();
     for (;;) {
         u8 c;
         while (console::read(c)) take(c);
+        network::poll(csr::read_time());
         sleep();
     }
 }

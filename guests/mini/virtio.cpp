@@ -5,6 +5,7 @@
 #include "console.hpp"
 #include "csr.hpp"
 
+#include <isok/guest/virtio_mmio.hpp>
 #include <isok/virtio/device.hpp>
 #include <isok/virtio/mmio.hpp>
 #include <isok/virtio/ring.hpp>
@@ -18,52 +19,24 @@ using namespace isok::virtio;
 
 constexpr u32 transmit_queue = 1; // port 0: receiveq 0, transmitq 1
 constexpr u32 queue_size = 8;
-constexpr u32 feature_version_1 = u32(f_version_1 >> 32); // in the upper feature word
 
 alignas(desc_align) volatile Descriptor descriptors[queue_size];
 alignas(4) volatile AvailableRing<queue_size> available;
 alignas(used_align) volatile UsedRing<queue_size> used;
 char message[sizeof greeting];
 
-struct Device {
-    u64 base;
-    u32 read(u64 offset) const { return *reinterpret_cast<volatile u32*>(base + offset); }
-    void write(u64 offset, u32 value) const { *reinterpret_cast<volatile u32*>(base + offset) = value; }
-    void write_address(u64 offset, const volatile void* p) const {
-        write(offset, u32(reinterpret_cast<isok::uptr>(p)));
-        write(offset + 4, u32(reinterpret_cast<isok::uptr>(p) >> 32));
-    }
-};
-
-void fence() { asm volatile("fence iorw, iorw" ::: "memory"); }
+using Device = isok::guest::VirtioMmio;
+using isok::guest::virtio_fence;
 
 // Feature negotiation and the transmit queue; the failure text, or nullptr.
 const char* bring_up(const Device& d, u32& queue_max) {
-    d.write(reg_status, 0);
-    for (u32 i = 0; d.read(reg_status) != 0; ++i)
-        if (i == 1000) return "the device does not reset";
-    d.write(reg_status, status_acknowledge);
-    d.write(reg_status, status_acknowledge | status_driver);
-    d.write(reg_device_features_sel, 1);
-    if (!(d.read(reg_device_features) & feature_version_1)) return "the device does not offer VIRTIO_F_VERSION_1";
-    d.write(reg_driver_features_sel, 0);
-    d.write(reg_driver_features, 0);
-    d.write(reg_driver_features_sel, 1);
-    d.write(reg_driver_features, feature_version_1);
-    d.write(reg_status, status_acknowledge | status_driver | status_features_ok);
-    if (!(d.read(reg_status) & status_features_ok)) return "the device refuses our features";
-
+    u64 features = 0;
+    if (const char* error = d.negotiate(0, features)) return error;
     d.write(reg_queue_sel, transmit_queue);
     queue_max = d.read(reg_queue_num_max);
-    if (d.read(reg_queue_ready) != 0) return "the transmit queue is already live";
-    if (queue_max < queue_size) return "the transmit queue is too small";
     available.flags = avail_f_no_interrupt;
-    d.write(reg_queue_num, queue_size);
-    d.write_address(reg_queue_desc_low, descriptors);
-    d.write_address(reg_queue_driver_low, &available);
-    d.write_address(reg_queue_device_low, &used);
-    d.write(reg_queue_ready, 1);
-    d.write(reg_status, status_acknowledge | status_driver | status_features_ok | status_driver_ok);
+    if (const char* error = d.add_queue(transmit_queue, queue_size, descriptors, &available, &used)) return error;
+    d.driver_ok();
     return nullptr;
 }
 
@@ -74,13 +47,13 @@ const char* transmit(const Device& d, u64 timeout, u32& used_length) {
     descriptors[0].length = sizeof greeting - 1;
     descriptors[0].flags = 0; // device-readable, no chain
     available.ring[available.index % queue_size] = 0;
-    fence();
+    virtio_fence();
     available.index = u16(available.index + 1);
-    fence();
+    virtio_fence();
     d.write(reg_queue_notify, transmit_queue);
     for (u64 start = csr::read_time(); used.index != available.index;)
         if (csr::read_time() - start > timeout) return "the device did not use the buffer";
-    fence();
+    virtio_fence();
     used_length = used.ring[0].length;
     d.write(reg_interrupt_ack, d.read(reg_interrupt_status));
     if (used.ring[0].id != 0) return "the device used a descriptor we never gave";
@@ -111,7 +84,7 @@ void check(const Machine& m) {
     const char* error = bring_up(d, queue_max);
     if (!error) error = transmit(d, m.timebase_hz / 10, used_length);
     if (error) {
-        d.write(reg_status, d.read(reg_status) | status_failed);
+        d.fail();
         console::fail("virtio console", "%s (status 0x%x)", error, d.read(reg_status));
         return;
     }

@@ -1,9 +1,10 @@
 // Typing into Linux in a VM: the console service owns the UART, the Linux guest's init
 // offers its shell (isok.shell=1) and the native echo process is the second input. What is
 // typed while Linux has focus reaches Linux's shell, through the emulated UART's receive
-// interrupt (console_linux, ttyS0) or SBI's legacy getchar (console_linux_hvc, hvc0); what
-// is typed after Ctrl-] 2 reaches the echo process and never Linux; back on Linux,
-// `poweroff` powers the VM off.
+// interrupt (console_linux, ttyS0), SBI's legacy getchar (console_linux_hvc, hvc0) or the
+// virtio console's receive queue (console_linux_virtio, hvc1); what is typed after
+// Ctrl-] 2 reaches the echo process and never Linux; back on Linux, `poweroff` powers
+// the VM off.
 #include "system_test.hpp"
 
 #include <algorithm>
@@ -27,18 +28,20 @@ protected:
 
     // Boots the system on one hart (as linux_vm_test does), types the session and waits
     // for the VM to power off. Focus starts on input 1, Linux.
-    QemuRun type_session(const std::string& system) {
+    // `first`, when given, is typed before the session's own commands.
+    QemuRun type_session(const std::string& system, const std::string& first = "") {
         QemuConfig c;
         c.kernel = kernel_path;
         c.boot_image = test_image(system);
         c.harts = 1;
         c.memory = "512M"; // 128M of guest RAM in one piece: see vm_linux.toml
-        c.typing = {
+        if (!first.empty()) c.typing.push_back({prompt, first + "\r"});
+        c.typing.insert(c.typing.end(), {
             {prompt, "echo typed-into-linux\r"},
             {prompt, "uname\r"},
             {prompt, esc + "2" + "word-for-echo\r"},
             {"heard 'word-for-echo'", esc + "1" + "poweroff\r"},
-        };
+        });
         c.until = "[linux] powered off\r\n";
         c.timeout = std::chrono::seconds(180);
         QemuRun run = boot(c);
@@ -107,6 +110,16 @@ TEST_F(ConsoleLinuxTest, TypedLinesReachTheLinuxShellOnTheUartAndTheEchoProcessN
 TEST_F(ConsoleLinuxTest, TypedLinesReachTheLinuxShellOnTheSbiConsoleAndTheEchoProcessNotLinux) {
     QemuRun run = type_session("console_linux_hvc");
     EXPECT_TRUE(run.contains("printk: console [hvc0] enabled"));
+    EXPECT_FALSE(run.contains("ttyS0"));
+    expect_session(run);
+}
+
+// SBI's console is hvc0 (registered first), so the virtio console's port is hvc1, and
+// /proc/consoles shows it is Linux's console.
+TEST_F(ConsoleLinuxTest, TypedLinesReachTheLinuxShellOnTheVirtioConsoleAndTheEchoProcessNotLinux) {
+    QemuRun run = type_session("console_linux_virtio", "cat /proc/consoles");
+    EXPECT_EQ(run.match(R"(\n\[linux\] hvc1 +-W- )").size(), 1u) << "hvc1 is not the console";
+    EXPECT_FALSE(run.contains("[linux] hvc0 "));
     EXPECT_FALSE(run.contains("ttyS0"));
     expect_session(run);
 }

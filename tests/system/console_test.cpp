@@ -16,9 +16,12 @@ const std::string esc = "\x1d"; // Ctrl-]
 class ConsoleTest : public SystemTest {
 protected:
     QemuConfig typed(const std::string& system, std::vector<QemuConfig::Typing> typing, const std::string& until) {
+        return typed_image(test_image(system), std::move(typing), until);
+    }
+    QemuConfig typed_image(const std::string& image, std::vector<QemuConfig::Typing> typing, const std::string& until) {
         QemuConfig c;
         c.kernel = kernel_path;
-        c.boot_image = test_image(system);
+        c.boot_image = image;
         c.typing = std::move(typing);
         c.until = until;
         c.whole_lines = true;
@@ -84,6 +87,36 @@ TEST_F(ConsoleTest, EachDomainReceivesExactlyItsOwnWordAndNoOtherDomainAnyOfIt) 
     }
     ASSERT_EQ(exits.size(), 2u);
     EXPECT_GT(exits[1], exits[0]) << "vm1 ran and exited between the two stats";
+}
+
+// `make run`'s system shows a VM beside native processes: the VM "guest" (the echo guest
+// with a virtio-net device) and the native inet1 ping each other through the one virtual
+// switch, and the VM, in focus at start, answers what is typed to it, its network
+// counters among it.
+TEST_F(ConsoleTest, TheDefaultSystemRunsAVmBesideProcessesOnTheSameNetwork) {
+    QemuConfig c = typed_image(ISOK_DEFAULT_IMAGE_PATH,
+                               {
+                                   {"[guest] echo: ping 10.0.0.1 ok", "hello\r"},
+                                   {"heard 'hello'", "net\r"},
+                               },
+                               "");
+    c.until_all = {"[guest] arp cache: ", "[inet1] inet: ping 10.0.0.3 ok", "[inet2] inet: ping 10.0.0.1 ok"};
+    QemuRun run = boot(c);
+    std::erase(run.console, '\r');
+    ASSERT_TRUE(run.reached_until) << "the VM and the processes did not ping each other";
+    EXPECT_FALSE(run.contains("KERNEL"));
+    EXPECT_TRUE(run.contains("[guest] echo: network up 10.0.0.3/24 mac 02:00:00:00:00:03\n"));
+    EXPECT_TRUE(any_line_of_has(run, "guest", "heard 'hello'"));
+    EXPECT_FALSE(run.contains("ping 10.0.0.3 failed"));
+    // The guest's counters: it received and sent frames (ARP and ICMP both ways), none
+    // malformed, and its one ping was answered.
+    auto m = run.match(R"(\[guest\] frames received (\d+) \(malformed (\d+), not for us \d+\), sent (\d+) \(dropped (\d+)\))");
+    ASSERT_EQ(m.size(), 5u);
+    EXPECT_GE(std::stoull(m[1]), 2u);
+    EXPECT_EQ(m[2], "0");
+    EXPECT_GE(std::stoull(m[3]), 2u);
+    EXPECT_EQ(m[4], "0");
+    EXPECT_TRUE(run.contains("pings answered 1 of 1\n"));
 }
 
 // 10,000 lines pasted to a VM that never reads: the VM and the service keep what their
