@@ -187,12 +187,14 @@ bool ConsoleService::broken(vmm::Vm& vm, const char* why, const char* detail) {
 
 ConsoleService console_service;
 
-int serve(vmm::Vm& vm, u64 exits) {
+vmm::Vm* restart(vmm::Vm* old);
+
+int serve(vmm::Vm* vm, u64 exits) {
     rt::Message m;
     Error e = rt::receive(exits, m);
     for (;;) {
         if (e != Error::ok) {
-            vm.console().message("vmm: receive on \"exits\" failed: %s", rt::error_name(e));
+            vm->console().message("vmm: receive on \"exits\" failed: %s", rt::error_name(e));
             return 1;
         }
         if (is_notification(m)) {
@@ -200,19 +202,20 @@ int serve(vmm::Vm& vm, u64 exits) {
             // brought it; exits that came meanwhile wait in the endpoint. One message may
             // carry both bits; without a console service every bit is the switch's.
             u64 bits = m.word(0);
-            if (console_service.connected() && (bits & console::input_signal)) console_service.signalled(vm);
-            if (!console_service.connected() || (bits & ~console::input_signal)) vm.frames_arrived();
+            if (console_service.connected() && (bits & console::input_signal)) console_service.signalled(*vm);
+            if (!console_service.connected() || (bits & ~console::input_signal)) vm->frames_arrived();
             e = rt::receive(exits, m);
             continue;
         }
-        vmm::ExitReply r = answer(vm, m);
-        console_service.exit_answered(vm);
+        vmm::ExitReply r = answer(*vm, m);
+        if (vm->reboot_requested() && !(vm = restart(vm))) return 1;
+        console_service.exit_answered(*vm);
         if (!r.send) {
             e = rt::receive(exits, m);
             continue;
         }
         rt::Message reply = reply_message(r);
-        if (vm.halted()) {
+        if (vm->halted()) {
             (void)rt::reply(reply);
             return 0;
         }
@@ -327,6 +330,46 @@ vmm::BlockBackend* open_partition(const links::Links* page, vmm::VmSetup& setup)
     return &backend;
 }
 
+KernelVcpus vcpus;
+vmm::VmSetup vm_setup;
+alignas(vmm::Vm) u8 vm_storage[sizeof(vmm::Vm)];
+
+} // namespace
+
+// Placement new: a reboot builds the VM afresh in the same storage.
+void* operator new(usize, void* where) noexcept { return where; }
+
+namespace {
+
+// Builds the VM (every device as at reset) in vm_storage, loads its guest into RAM and
+// starts vCPU 0; nullptr when the guest cannot boot. At start and after each reboot.
+vmm::Vm* build_and_boot(bool first) {
+    const vm::Config& c = config();
+    auto* vm = new (vm_storage) vmm::Vm(vm_setup, vcpus);
+    vm->console().set_interactive(console_service.connected());
+    if (first) announce_backed_devices(*vm);
+    vmm::DeviceTreeError dt{};
+    auto plan = vmm::load_guest(c, vm_setup.ram, image(c.kernel_address, c.kernel_size),
+                                image(c.initrd_address, c.initrd_size), &dt, vm->devices());
+    if (!plan) {
+        bool tree = plan.error() == vmm::BootError::device_tree;
+        vm->console().message("vmm: cannot boot: %s%s%s", vmm::describe(plan.error()), tree ? ": " : "",
+                              tree ? vmm::describe(dt) : "");
+        return nullptr;
+    }
+    vm->console().message("vmm: %lu MiB, %u vCPU(s); kernel at %lx, device tree at %lx (%lu bytes)",
+                          c.ram_size / MiB, vcpus.count, plan->kernel, plan->dtb, plan->dtb_size);
+    return vm->boot(*plan) ? vm : nullptr;
+}
+
+// A reboot: the old VM's devices go (its vCPUs are stopped), its RAM is cleared so that
+// nothing of the last boot survives into the next, and a new VM boots from a fresh load.
+vmm::Vm* restart(vmm::Vm* old) {
+    old->~Vm();
+    __builtin_memset(vm_setup.ram.at(vm_setup.ram.base(), vm_setup.ram.size()), 0, vm_setup.ram.size());
+    return build_and_boot(false);
+}
+
 } // namespace
 
 int main(const startup::Info&) {
@@ -334,7 +377,6 @@ int main(const startup::Info&) {
     const vm::Config& c = config();
     if (auto s = vmm::check_config(c); !s) rt::fatal("vmm: %s\n", vmm::describe(s.error()));
 
-    static KernelVcpus vcpus;
     vcpus.count = u32(c.vcpus);
     for (u32 i = 0; i < vcpus.count; ++i) {
         char name[16];
@@ -342,7 +384,7 @@ int main(const startup::Info&) {
         vcpus.slot[i] = required_cap(name);
     }
 
-    vmm::VmSetup setup;
+    vmm::VmSetup& setup = vm_setup;
     setup.name = c.name;
     setup.name_max = sizeof c.name;
     setup.vcpus = vcpus.count;
@@ -354,21 +396,6 @@ int main(const startup::Info&) {
     setup.block = open_partition(page, setup);
     setup.console_assist = open_console_assist(c);
     open_console_service();
-    static vmm::Vm vm(setup, vcpus);
-    vm.console().set_interactive(console_service.connected());
-    announce_backed_devices(vm);
-
-    vmm::DeviceTreeError dt{};
-    auto plan = vmm::load_guest(c, setup.ram, image(c.kernel_address, c.kernel_size),
-                                image(c.initrd_address, c.initrd_size), &dt, vm.devices());
-    if (!plan) {
-        bool tree = plan.error() == vmm::BootError::device_tree;
-        vm.console().message("vmm: cannot boot: %s%s%s", vmm::describe(plan.error()), tree ? ": " : "",
-                             tree ? vmm::describe(dt) : "");
-        return 1;
-    }
-    vm.console().message("vmm: %lu MiB, %u vCPU(s); kernel at %lx, device tree at %lx (%lu bytes)", c.ram_size / MiB,
-                         vcpus.count, plan->kernel, plan->dtb, plan->dtb_size);
-    if (!vm.boot(*plan)) return 1;
-    return serve(vm, exits);
+    vmm::Vm* vm = build_and_boot(true);
+    return vm ? serve(vm, exits) : 1;
 }

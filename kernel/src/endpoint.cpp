@@ -228,8 +228,8 @@ Error answer_caller(Thread& replier, Thread*& resumed) {
     Thread* c = replier.caller;
     if (!c) return Error::no_reply;
     arch::TrapFrame& f = replier.frame();
-    if (!c->in_exception)
-        if (Error e = check_message(replier, f.a(R::info)); e != Error::ok) return e;
+    if (Error e = c->in_exception ? check_answer(*c, f) : check_message(replier, f.a(R::info)); e != Error::ok)
+        return e;
     replier.caller = nullptr;
     c->callee = nullptr;
     if (!c->in_exception) {

@@ -1,11 +1,14 @@
 // Exceptions of threads and vCPUs: the kernel writes the message (exception_message in
 // isok/abi.hpp), the faulter calls its handler with it through the ordinary IPC path,
-// and the handler's answer resumes it, steps it past an emulated instruction or ends it.
+// and the handler's answer resumes it, steps it past an emulated instruction, hands a
+// vCPU's guest an exception of its own, or ends it.
 #include <arch/exception_message.hpp>
 #include <arch/mmio_decode.hpp>
 #include <isok/format.hpp>
+#include <arch/guest_exception.hpp>
 #include <kernel/endpoint.hpp>
 #include <kernel/exception.hpp>
+#include <kernel/hart.hpp>
 #include <kernel/user_memory.hpp>
 
 namespace kernel {
@@ -52,6 +55,18 @@ void deliver_exception(Thread& t, u64& tally) {
     (void)ipc_send_exception(t, t.exception_handler);
 }
 
+Error check_answer(const Thread& faulter, const arch::TrapFrame& reply) {
+    using Reply = abi::ExceptionReply;
+    switch (Reply(reply.a(R::word0))) {
+    case Reply::resume:
+    case Reply::emulated:
+    case Reply::kill: return Error::ok;
+    case Reply::inject:
+        return faulter.vcpu && arch::guest_takes_exception(reply.a(R::word0 + 1)) ? Error::ok : Error::bad_argument;
+    }
+    return Error::bad_argument;
+}
+
 bool answer_resumes(const arch::TrapFrame& reply) {
     u64 action = reply.a(R::word0);
     return action == u64(abi::ExceptionReply::resume) || action == u64(abi::ExceptionReply::emulated);
@@ -67,6 +82,14 @@ bool answer_exception(Thread& faulter, const arch::TrapFrame& reply) {
     }
     if (action == u64(abi::ExceptionReply::resume)) {
         if (u64 pc = reply.a(R::word0 + 1)) f.sepc = pc;
+        return true;
+    }
+    if (action == u64(abi::ExceptionReply::inject)) {
+        // The VS CSRs change: wherever they are still loaded, they come back here first.
+        harts::unload_vcpu(faulter.guest);
+        u64 tval = reply.a(R::word0 + 3) & abi::inject_trap_tval ? f.stval : reply.a(R::word0 + 2);
+        arch::inject_guest_exception(faulter.guest, f, reply.a(R::word0 + 1), tval);
+        ++faulter.counters.injected;
         return true;
     }
     kill_thread(faulter, "stopped by its exception handler");

@@ -128,3 +128,21 @@ TEST_F(LinuxVmTest, BootsToInitOnTheSbiConsoleWithoutAUart) {
     expect_pingpong_finished(run);
     print_figures("hvc0", run);
 }
+
+// A user program of the guest reads an address where the VM has no device. A real
+// machine raises a load access fault there, and Linux on RISC-V sends the program
+// SIGSEGV with SEGV_ACCERR (its access-fault handler; SIGBUS is for misaligned accesses)
+// and runs on. The VMM hands the guest exactly that fault instead of stopping the VM.
+TEST_F(LinuxVmTest, AProgramReadingWhereNoDeviceIsGetsItsSignalAndLinuxRunsOn) {
+    QemuRun run = boot_linux_vm("vm_linux_fault", 3);
+    expect_init_ran_and_powered_off(run);
+    EXPECT_TRUE(run.contains("[linux] init: fault: a program reads guest-physical 0x20000000, where the VM has no device\n"));
+    EXPECT_EQ(run.match(R"(\[linux\] vmm: vcpu0: load from 20000000 \(pc [0-9a-f]+\): no device there; load access fault to the guest\n)")
+                  .size(),
+              1u);
+    EXPECT_TRUE(run.contains("[linux] init: fault: the program got SIGSEGV (SEGV_ACCERR)\n"));
+    EXPECT_TRUE(run.contains("[linux] init: fault: the program ended on its signal; Linux runs on\n"));
+    EXPECT_FALSE(run.contains("fault failed"));
+    expect_pingpong_finished(run);
+}
+

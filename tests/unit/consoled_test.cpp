@@ -200,6 +200,7 @@ protected:
         vm.exits[1] = 20;
         vm.exits[2] = 30;
         vm.kernel_exits = 1000;
+        vm.injected = 7;
         isok::abi::DomainStats process{};
         process.threads = 1;
         process.stopped = 1;
@@ -238,7 +239,7 @@ TEST_F(InspectingShell, StatsShowsAVmsExitsByReasonAndWhatItWasTyped) {
     type("stats linux\r");
     EXPECT_TRUE(has("linux: a VM, 2 vCPUs (1 running, 1 waiting, 0 stopped)")) << screen.out;
     EXPECT_TRUE(has("exits to its VMM 60 (sbi 10, mmio load 20, mmio store 30, wfi 0, virtual instruction 0, other 0), "
-                    "answered in the kernel 1000"));
+                    "answered in the kernel 1000, exceptions handed to the guest 7"));
     EXPECT_TRUE(has("linux: typed bytes taken 0, waiting 0, dropped 0"));
     screen.out.clear();
     type("stats worker\r");

@@ -269,7 +269,7 @@ TEST_F(VmmConsoleInputVm, AVmWithoutTheUartHasNoUartToFill) {
     EXPECT_EQ(getchar(vm), 'x');
     EXPECT_EQ(getchar(vm), 'y');
     ExitReply r = vm.handle_exit(0, mmio(false, uart + VUart::rbr_thr_dll, 1));
-    EXPECT_EQ(r.action, isok::abi::ExceptionReply::kill); // no device there
+    EXPECT_EQ(r.action, isok::abi::ExceptionReply::inject); // no device there: an access fault
 }
 
 TEST_F(VmmConsoleInputVm, VirtioConsoleTakesInputIntoPostedBuffers) {

@@ -1,5 +1,5 @@
-// SBI System Reset (SBI 2.0, chapter 10). The "system" is this VM: shutdown and both
-// reboots end it (a VM does not reboot yet), and nothing else on the machine.
+// SBI System Reset (SBI 2.0, chapter 10). The "system" is this VM and nothing else on the
+// machine: a shutdown ends it, a cold or warm reboot starts it again from a fresh load.
 #include <vmm/sbi.hpp>
 
 namespace isok::vmm {

@@ -83,6 +83,12 @@ static int parse_key(struct config* c, const char* key, char* value) {
     if (!strcmp(key, "seed")) return parse_long(value, 0, 0x7fffffff, &v) && ((c->seed = (uint64_t)v), 1);
     if (!strcmp(key, "smp")) return parse_long(value, 0, 1, &v) && ((c->smp = (int)v), 1);
     if (!strcmp(key, "speedup")) return parse_long(value, 0, 1, &v) && ((c->speedup = (int)v), 1);
+    if (!strcmp(key, "fault")) {
+        char* end;
+        errno = 0;
+        c->fault_address = strtoul(value, &end, 0);
+        return *value && !*end && errno == 0 && c->fault_address != 0;
+    }
     if (!strcmp(key, "shell")) return parse_long(value, 0, 1, &v) && ((c->shell = (int)v), 1);
     if (!strcmp(key, "diskbench")) return parse_long(value, 1, 256, &v) && (c->diskbench_mib = (int)v);
     if (!strcmp(key, "udpsend")) {

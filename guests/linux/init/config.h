@@ -29,6 +29,7 @@ struct config {
     int smp;     // run the SMP task
     int speedup; // time one workload on one CPU, then on two
     int shell;   // after the tasks, an interactive shell on the console instead of powering off
+    unsigned long fault_address; // isok.fault: a guest-physical address with no device; 0: none
 };
 
 // Reads the isok.* keys of /proc/cmdline; a key it does not understand is reported and ignored.

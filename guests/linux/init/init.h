@@ -71,10 +71,15 @@ void disk_bench(const struct config* c);
 
 // main.c: powers the machine off through the kernel (SBI SRST); never returns.
 __attribute__((noreturn)) void power_off(void);
+// main.c: reboots the machine (SBI SRST); never returns.
+__attribute__((noreturn)) void restart(void);
 
 // shell.c (isok.shell): reads commands from the console until end of input; net says
 // whether the network came up.
 void run_shell(int net);
+
+// fault.c (isok.fault): a user program reads a guest-physical address with no device
+void fault_task(unsigned long address);
 
 // smp.c (isok.smp, isok.speedup)
 void smp_task(void);

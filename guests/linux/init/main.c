@@ -20,17 +20,23 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
-void power_off(void) {
-    printf("init: powering off\n");
+// Both end in SBI SRST: a shutdown, or a reboot (cold, or warm with reboot=warm on the
+// kernel's command line).
+static __attribute__((noreturn)) void leave(int how, const char* doing, const char* what) {
+    printf("init: %s\n", doing);
     fflush(stdout);
     sync();
-    reboot(RB_POWER_OFF);
-    // Only reached when the kernel could not power off; exiting makes it panic,
-    // which is at least visible on the console.
-    printf("init: power-off failed: %s\n", strerror(errno));
+    reboot(how);
+    // Only reached when the kernel could not do it; exiting makes it panic, which is at
+    // least visible on the console.
+    printf("init: %s failed: %s\n", what, strerror(errno));
     fflush(stdout);
     _exit(1);
 }
+
+void power_off(void) { leave(RB_POWER_OFF, "powering off", "power-off"); }
+
+void restart(void) { leave(RB_AUTOBOOT, "rebooting", "reboot"); }
 
 // The kernel's notices and warnings from now on stay in its log (dmesg): on the console a
 // notice printed by another CPU lands in the middle of one of our lines and splits it.
@@ -63,6 +69,7 @@ static int run_tasks(const struct config* c) {
     if (net && c->barrier) barrier(c);
     else if (net && c->listen) print_listen();
     if (net && c->echo_port) printf("init: echo answered %lu datagrams\n", bg.echoed);
+    if (c->fault_address) fault_task(c->fault_address);
     return net;
 }
 

@@ -144,6 +144,11 @@ static void cmd_poweroff(int argc, char** argv) {
     power_off();
 }
 
+static void cmd_reboot(int argc, char** argv) {
+    (void)argc, (void)argv;
+    restart();
+}
+
 static const struct command commands[] = {
     {"help", "", cmd_help},
     {"echo", "ARGS...", cmd_echo},
@@ -155,6 +160,7 @@ static const struct command commands[] = {
     {"ping", "ADDR", cmd_ping},
     {"udp", "ADDR:PORT", cmd_udp},
     {"poweroff", "", cmd_poweroff},
+    {"reboot", "", cmd_reboot},
 };
 
 static void cmd_help(int argc, char** argv) {

@@ -4,6 +4,7 @@
 #include <arch/cpu.hpp>
 #include <arch/timer.hpp>
 #include <arch/vcpu.hpp>
+#include <kernel/assert.hpp>
 #include <kernel/hart.hpp>
 
 #define CSR_VSSTATUS 0x200

@@ -21,6 +21,7 @@ struct Counters {
     isok::u64 exits[isok::u64(isok::abi::DomainExit::count)] = {}; // a vCPU's exits towards its VMM
     isok::u64 kernel_exits = 0; // a vCPU's exits the kernel answered itself
     isok::u64 interrupts = 0;   // notification bits it took; virtual interrupts raised into it
+    isok::u64 injected = 0;     // a vCPU's exceptions its handler handed to the guest
 
     void add(const Counters& o) {
         cpu_ticks += o.cpu_ticks;
@@ -31,6 +32,7 @@ struct Counters {
         for (isok::u64 i = 0; i < isok::u64(isok::abi::DomainExit::count); ++i) exits[i] += o.exits[i];
         kernel_exits += o.kernel_exits;
         interrupts += o.interrupts;
+        injected += o.injected;
     }
 };
 

@@ -13,10 +13,15 @@ void raise_exception(Thread& t);
 // handler has it: the caller knows which, and no cause is looked at twice.
 void deliver_exception(Thread& t, u64& tally);
 
-// The handler's reply in `reply` (its registers) to a thread in an exception: resume,
-// emulated or kill. True when the faulter may run again (it is not made ready here).
+// Whether the handler's reply (its registers) is one the faulter can take: ok, or
+// bad_argument (an unknown action; an inject to a thread, or of a cause no hart raises
+// to a guest). Asked before anything is changed, so a bad reply loses nothing.
+Error check_answer(const Thread& faulter, const arch::TrapFrame& reply);
+// The checked reply to a thread in an exception: resume, emulated, inject or kill. True
+// when the faulter may run again (it is not made ready here).
 bool answer_exception(Thread& faulter, const arch::TrapFrame& reply);
-// Whether that reply lets the faulter run again, asked before committing to it.
+// Whether that reply resumes the faulter in place (resume, emulated), asked by the fast
+// path before committing to it.
 bool answer_resumes(const arch::TrapFrame& reply);
 
 } // namespace kernel

@@ -139,9 +139,9 @@ void Shell::stats_of_domain(u32 index) {
                  kib(s.budget_used), kib(s.budget_total), s.cpu_ticks, s.ipc_sent, s.ipc_received, s.interrupts);
     if (vm)
         console_.say("%s: exits to its VMM %lu (sbi %lu, mmio load %lu, mmio store %lu, wfi %lu, virtual instruction "
-                     "%lu, other %lu), answered in the kernel %lu",
+                     "%lu, other %lu), answered in the kernel %lu, exceptions handed to the guest %lu",
                      name, exits_to_vmm(s), s.exits[0], s.exits[1], s.exits[2], s.exits[3], s.exits[4], s.exits[5],
-                     s.kernel_exits);
+                     s.kernel_exits, s.injected);
     else
         console_.say("%s: faults %lu", name, s.faults);
 }

@@ -22,7 +22,7 @@ inline constexpr u64 ext_legacy_set_timer = 0x00, ext_legacy_putchar = 0x01, ext
 inline constexpr u64 spec_version = 1 << 24 | 0; // 1.0: major in bits 24..30, minor below
 inline constexpr u64 impl_id = 0x49534f4b;       // "ISOK": not a registered implementation id
 inline constexpr u64 impl_version = 1;
-inline constexpr u64 reset_shutdown = 0; // SRST reset type; 1 and 2 are reboots
+inline constexpr u64 reset_shutdown = 0, reset_cold_reboot = 1, reset_warm_reboot = 2; // SRST reset types
 } // namespace sbi
 
 struct SbiCall {

@@ -37,10 +37,18 @@ struct Exit {
 struct ExitReply {
     bool send = true;
     abi::ExceptionReply action = abi::ExceptionReply::emulated;
-    u64 pc = 0;     // word 1 (resume)
-    u64 value0 = 0; // word 2: a load's value, or the guest's a0 after an SBI call
-    u64 value1 = 0; // word 3: the guest's a1 after an SBI call
+    u64 pc = 0;     // word 1: where to resume; for an inject, the guest's exception cause
+    u64 value0 = 0; // word 2: a load's value, the guest's a0 after an SBI call, an inject's stval
+    u64 value1 = 0; // word 3: the guest's a1 after an SBI call, an inject's flags
 };
+
+// RISC-V exception causes the VMM hands a guest (ExceptionReply::inject).
+namespace guest_cause {
+inline constexpr u64 fetch_access_fault = 1;
+inline constexpr u64 illegal_instruction = 2;
+inline constexpr u64 load_access_fault = 5;
+inline constexpr u64 store_access_fault = 7;
+} // namespace guest_cause
 
 struct VmSetup {
     const char* name = "";
@@ -85,6 +93,10 @@ public:
     // The VM has ended (powered off, or stopped for something the VMM cannot emulate):
     // every vCPU is stopped and the VMM has nothing left to do.
     bool halted() const { return halted_; }
+    // The guest asked for a reboot (SBI SRST): every vCPU is stopped, and the owner builds
+    // the VM afresh (devices as at reset, RAM cleared, kernel and initrd loaded again, the
+    // same switch port and partition) and boots it.
+    bool reboot_requested() const { return reboot_requested_; }
 
     GuestConsole& console() { return console_; }
     Harts& harts() { return harts_; }
@@ -107,6 +119,9 @@ private:
     ExitReply dispatch(u32 vcpu, const Exit& exit);
     void hand_out_input();
     ExitReply halt(u32 vcpu, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+    ExitReply reboot(u32 vcpu, u64 type);
+    ExitReply fault_to_guest(u64 cause, u64 tval, bool trap_tval, const char* fmt, ...)
+        __attribute__((format(printf, 5, 6)));
     void report_device_errors();
     void add_backed_devices(const VmSetup& setup);
 
@@ -126,6 +141,8 @@ private:
     VirtioMmio virtio_block_mmio_;
     Bus bus_;
     bool halted_ = false;
+    bool reboot_requested_ = false;
+    u64 faults_handed_ = 0; // exceptions handed to the guest; reported at 1, 2, 4, ...
 };
 
 } // namespace isok::vmm

@@ -149,6 +149,7 @@ struct DomainStats {
     u64 exits[u64(DomainExit::count)]; // a VM's exits to its VMM by reason (DomainExit)
     u64 interrupts;   // notification bits its threads took (wait, poll, receive), and virtual
                       // interrupts raised into its vCPUs
+    u64 injected;     // a VM's: exceptions its VMM handed to the guest (ExceptionReply::inject)
 };
 
 namespace guest_console {
@@ -211,7 +212,9 @@ inline constexpr u64 max_priority = 255;
 
 // Exceptions of threads and vCPUs (VM exits) arrive at the handler as a call with label
 // exception_label and one layout of words, exception_message below. The handler
-// replies with word 0 = an ExceptionReply and words 1..3 as it says.
+// replies with word 0 = an ExceptionReply and words 1..3 as it says; any other word 0,
+// or an inject the faulter cannot take, fails the reply with bad_argument and leaves
+// the faulter waiting for a good one.
 inline constexpr u64 exception_label = 0xffff;
 enum class ExceptionReply : u64 {
     resume = 0,   // continue at word 1 (0: retry the same instruction)
@@ -219,7 +222,12 @@ enum class ExceptionReply : u64 {
     emulated = 2, // the handler performed the instruction; continue after it. For a
                   // decoded load, word 2 is the value for its destination register; for
                   // a vCPU's SBI call, words 2 and 3 go to the guest's a0 and a1.
+    inject = 3,   // vCPU only: the guest takes exception word 1 (a cause a hart raises to
+                  // S-mode: 0-8, 12, 13, 15) at its trap vector, as the hardware would
+                  // deliver it, with stval = word 2; word 3 bit 0 (inject_trap_tval): the
+                  // trap's own stval instead (a faulting access's guest-virtual address).
 };
+inline constexpr u64 inject_trap_tval = 1;
 
 // The words of an exception message. Words 0..3 travel in registers; the rest arrive
 // in the handler's IPC buffer (a handler without one gets the first four only).
