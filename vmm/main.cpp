@@ -208,12 +208,14 @@ int serve(vmm::Vm* vm, u64 exits) {
             continue;
         }
         vmm::ExitReply r = answer(*vm, m);
-        if (vm->reboot_requested() && !(vm = restart(vm))) return 1;
-        console_service.exit_answered(*vm);
-        if (!r.send) {
+        if (!r.send) [[unlikely]] {
+            // Nobody waits for an answer: a vCPU stopped (HSM), or every one of them (a reboot).
+            if (vm->reboot_requested() && !(vm = restart(vm))) return 1;
+            console_service.exit_answered(*vm);
             e = rt::receive(exits, m);
             continue;
         }
+        console_service.exit_answered(*vm);
         rt::Message reply = reply_message(r);
         if (vm->halted()) {
             (void)rt::reply(reply);
@@ -364,7 +366,7 @@ vmm::Vm* build_and_boot(bool first) {
 
 // A reboot: the old VM's devices go (its vCPUs are stopped), its RAM is cleared so that
 // nothing of the last boot survives into the next, and a new VM boots from a fresh load.
-vmm::Vm* restart(vmm::Vm* old) {
+[[gnu::cold, gnu::noinline]] vmm::Vm* restart(vmm::Vm* old) {
     old->~Vm();
     __builtin_memset(vm_setup.ram.at(vm_setup.ram.base(), vm_setup.ram.size()), 0, vm_setup.ram.size());
     return build_and_boot(false);

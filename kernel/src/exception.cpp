@@ -27,6 +27,17 @@ u64 instruction_at(Domain& d, u64 pc) {
     return low | u64(page[off + 2]) << 16 | u64(page[off + 3]) << 24;
 }
 
+// Out of line: what it keeps across its calls would cost every other answer its registers.
+[[gnu::noinline]] bool inject(Thread& faulter, const arch::TrapFrame& reply) {
+    // The VS CSRs change: wherever they are still loaded, they come back here first.
+    harts::unload_vcpu(faulter.guest);
+    arch::TrapFrame& f = faulter.frame();
+    u64 tval = reply.a(R::word0 + 3) & abi::inject_trap_tval ? f.stval : reply.a(R::word0 + 2);
+    arch::inject_guest_exception(faulter.guest, f, reply.a(R::word0 + 1), tval);
+    ++faulter.counters.injected;
+    return true;
+}
+
 bool usable_handler(const Capability& h) {
     return !h.empty() && !h.stale() && h.object->type == ObjectType::endpoint && h.has(abi::rights::write);
 }
@@ -84,14 +95,7 @@ bool answer_exception(Thread& faulter, const arch::TrapFrame& reply) {
         if (u64 pc = reply.a(R::word0 + 1)) f.sepc = pc;
         return true;
     }
-    if (action == u64(abi::ExceptionReply::inject)) {
-        // The VS CSRs change: wherever they are still loaded, they come back here first.
-        harts::unload_vcpu(faulter.guest);
-        u64 tval = reply.a(R::word0 + 3) & abi::inject_trap_tval ? f.stval : reply.a(R::word0 + 2);
-        arch::inject_guest_exception(faulter.guest, f, reply.a(R::word0 + 1), tval);
-        ++faulter.counters.injected;
-        return true;
-    }
+    if (action == u64(abi::ExceptionReply::inject)) return inject(faulter, reply);
     kill_thread(faulter, "stopped by its exception handler");
     return false;
 }

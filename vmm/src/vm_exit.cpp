@@ -27,8 +27,10 @@ const Vm::Route Vm::routes[] = {
 
 ExitReply Vm::handle_exit(u32 vcpu, const Exit& exit) {
     console_.guest_ran();
-    if (halted_) return {true, abi::ExceptionReply::kill};
-    if (reboot_requested_) return {false}; // a vCPU's exit from before the reboot: it is stopped
+    if (state_ != State::running) [[unlikely]] {
+        if (state_ == State::halted) return {true, abi::ExceptionReply::kill};
+        return {false}; // rebooting: a vCPU's exit from before the reboot, and it is stopped
+    }
     if (vcpu >= harts_.count) return {false}; // not one of ours: leave it unanswered
     ExitReply reply = dispatch(vcpu, exit);
     console_.settle();
@@ -133,7 +135,7 @@ ExitReply Vm::reboot(u32 vcpu, u64 type) {
         if (harts_.hart[h].state != HartState::stopped || h == vcpu) vcpus_.stop(h);
         harts_.hart[h].state = HartState::stopped;
     }
-    reboot_requested_ = true;
+    state_ = State::rebooting;
     return {false};
 }
 
@@ -147,7 +149,7 @@ ExitReply Vm::halt(u32 vcpu, const char* fmt, ...) {
         if (h != vcpu && harts_.hart[h].state != HartState::stopped) vcpus_.stop(h);
         harts_.hart[h].state = HartState::stopped;
     }
-    halted_ = true;
+    state_ = State::halted;
     return {true, abi::ExceptionReply::kill};
 }
 

@@ -92,11 +92,11 @@ public:
 
     // The VM has ended (powered off, or stopped for something the VMM cannot emulate):
     // every vCPU is stopped and the VMM has nothing left to do.
-    bool halted() const { return halted_; }
+    bool halted() const { return state_ == State::halted; }
     // The guest asked for a reboot (SBI SRST): every vCPU is stopped, and the owner builds
     // the VM afresh (devices as at reset, RAM cleared, kernel and initrd loaded again, the
     // same switch port and partition) and boots it.
-    bool reboot_requested() const { return reboot_requested_; }
+    bool reboot_requested() const { return state_ == State::rebooting; }
 
     GuestConsole& console() { return console_; }
     Harts& harts() { return harts_; }
@@ -140,8 +140,9 @@ private:
     VirtioBlock virtio_block_;
     VirtioMmio virtio_block_mmio_;
     Bus bus_;
-    bool halted_ = false;
-    bool reboot_requested_ = false;
+    // One word for both, so that the exit path tests it once.
+    enum class State : u8 { running, halted, rebooting };
+    State state_ = State::running;
     u64 faults_handed_ = 0; // exceptions handed to the guest; reported at 1, 2, 4, ...
 };
 
