@@ -98,7 +98,6 @@ void build_console(const isok::plan::Plan& plan, Child* children) {
 void release_kept(Child* children, u32 count) {
     for (u32 i = 0; i < count; ++i) {
         slots::release(children[i].wake);
-        slots::release(children[i].guest);
     }
 }
 

@@ -1,6 +1,7 @@
 // Exception handlers. A process whose plan names a fault handler sends its exceptions to
 // that handler's faults endpoint, badged with the plan's fault badge; every other process
 // sends them to the root, badged with its index + 1, and the root reports and kills it.
+// A VMM's VM goes with it: nothing would answer its exits, and its memory returns.
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
@@ -78,6 +79,25 @@ void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 co
     }
 }
 
+namespace {
+
+// The VM of a VMM that died: its domain is destroyed with everything in it (vCPUs, guest
+// RAM, which the dead VMM still maps), and what it was charged returns to the root.
+void stop_vm_of(Child& vmm) {
+    if (vmm.guest == no_slot) return;
+    u64 before = sys::domain_info(self_domain).budget_left;
+    Error e = sys::destroy(vmm.guest);
+    slots::release(vmm.guest);
+    if (e != Error::ok) {
+        isok::rt::print("the VM of '%s' could not be destroyed: %s\n", vmm.plan.name, isok::rt::error_name(e));
+        return;
+    }
+    u64 returned = sys::domain_info(self_domain).budget_left - before;
+    isok::rt::print("the VM of '%s' is stopped and destroyed: %lu KiB returned\n", vmm.plan.name, returned / 1024);
+}
+
+} // namespace
+
 void serve_faults(Child* children, u32 count) {
     if (root_faults == no_slot) {
         // Nothing will ever arrive: wait on a notification nobody can signal.
@@ -100,6 +120,7 @@ void serve_faults(Child* children, u32 count) {
             isok::rt::print("process '%s' faulted: %s (cause %lu) at pc %p, address %p; killed\n", name,
                             cause_name(cause), cause, reinterpret_cast<void*>(m.word(1)),
                             reinterpret_cast<void*>(m.word(2)));
+            if (index < count) stop_vm_of(children[index]);
         } else {
             isok::rt::print("process '%s': unexpected message with label %lu on the fault endpoint\n", name,
                             m.label());

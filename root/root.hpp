@@ -44,7 +44,8 @@ struct Child {
     // The root's capability to the notification that wakes it (its first port's): typed
     // input signals the same one, so that a VMM waits in one place. no_slot when none.
     u64 wake = no_slot;
-    // A VMM's: the root's capability to its VM's domain, for the console to inspect.
+    // A VMM's: the root's capability to its VM's domain, for the console to inspect, and
+    // kept to take the VM down when its VMM dies.
     u64 guest = no_slot;
 };
 

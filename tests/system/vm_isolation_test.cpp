@@ -33,14 +33,21 @@ struct Worker {
 
 class VmIsolationTest : public SystemTest {
 protected:
-    // Boots the system on one hart (what the kernel uses) until `until` appears.
-    QemuRun boot_system(const std::string& name, const std::string& until, int processes) {
+    // The system on one hart (what the kernel uses), until `until` appears.
+    QemuConfig system(const std::string& name, const std::string& until) {
         QemuConfig c;
         c.kernel = kernel_path;
         c.boot_image = test_image(name);
         c.harts = 1;
         c.until = until;
         c.timeout = std::chrono::seconds(60);
+        return c;
+    }
+    QemuRun boot_system(const std::string& name, const std::string& until, int processes) {
+        return boot_system(system(name, until), processes);
+    }
+    QemuRun boot_system(const QemuConfig& c, int processes) {
+        const std::string& until = c.until;
         QemuRun run = boot(c);
         // Lines end in "\n" here: the console's "\r" is dropped.
         std::erase(run.console, '\r');
@@ -127,6 +134,27 @@ TEST_F(VmIsolationTest, AHypervisorCsrIsAnIllegalInstructionToTheGuestAsOnAHartW
     EXPECT_FALSE(run.contains("hstatus is"));
     EXPECT_FALSE(run.contains("went through"));
     EXPECT_TRUE(run.contains("[hostile] hostile: survived\n"));
+    expect_processes_finished(run);
+}
+
+// A VMM that dies (vm_vmm_crash.toml: the VM "doomed" has the faulter for VMM) takes its
+// VM with it: the root kills the VMM, destroys the VM's domain and gets its memory back.
+// The other VM and the processes never depended on it, and finish.
+TEST_F(VmIsolationTest, AVmmThatDiesTakesItsVmAlongAndTheMemoryReturns) {
+    // Not worker_done: the mini guest's workload line ends the same way.
+    QemuConfig c = system("vm_vmm_crash", "[worker] finished");
+    c.whole_lines = true; // the worker's line is read whole below
+    c.skip_idle = true;   // the witness's timer checks, whatever the host's load
+    QemuRun run = boot_system(c, 5);
+    EXPECT_EQ(run.match(R"(\[root\] process 'doomed\.vmm' faulted: store page fault \(cause 15\) at pc 0x[0-9a-f]+, address 0x0*50000000; killed\n)")
+                  .size(),
+              1u);
+    auto returned = run.match(R"(\[root\] the VM of 'doomed\.vmm' is stopped and destroyed: (\d+) KiB returned\n)");
+    ASSERT_EQ(returned.size(), 2u);
+    EXPECT_GE(std::stoul(returned[1]), 16u * 1024) << "at least its 16 MiB of guest RAM";
+    EXPECT_FALSE(run.contains("[doomed] ")) << "the doomed VM never ran";
+    EXPECT_TRUE(run.contains("[witness] mini: all 12 checks passed\n"));
+    EXPECT_FALSE(run.contains("went through"));
     expect_processes_finished(run);
 }
 
