@@ -31,6 +31,7 @@ constexpr u64 legacy_set_timer = 0x00, legacy_shutdown = 0x08;
 
 Machine machine;
 bool has_time = false;
+u64 timebase_hz = 0;
 u64 poll_interval = 0;
 
 // The line being typed: the first max_line printable bytes, and how many more came.
@@ -118,10 +119,11 @@ extern "C" [[noreturn]] void mini_main(u64 hart, u64 dtb) {
     }
     console::init(machine);
     has_time = sbi::probe(sbi::ext::time);
-    poll_interval = (machine.timebase_hz ? machine.timebase_hz : fallback_timebase_hz) / polls_per_second;
+    timebase_hz = machine.timebase_hz ? machine.timebase_hz : fallback_timebase_hz;
+    poll_interval = timebase_hz / polls_per_second;
     csr::clear_sstatus(csr::sstatus_sie);
     csr::set_sie(csr::sie_stie);
-    network::init(machine, machine.timebase_hz ? machine.timebase_hz : fallback_timebase_hz);
+    network::init(machine, timebase_hz);
 
     u64 deaf = 0;
     if (guest::arg_number(machine.bootargs, "deaf", deaf) && deaf) {
@@ -130,6 +132,12 @@ extern "C" [[noreturn]] void mini_main(u64 hart, u64 dtb) {
             network::poll(csr::read_time());
             sleep();
         }
+    }
+    // The network's first news (its pings answered) before the prompt rather than breaking
+    // into it, for up to two seconds.
+    for (u64 start = csr::read_time(); network::busy() && csr::read_time() - start < 2 * timebase_hz;) {
+        network::poll(csr::read_time());
+        sleep();
     }
     console::print("echo: ready, reading %s\n", console::source());
     prompt();

@@ -222,6 +222,8 @@ void init(const guest::Machine& machine, u64 ticks_per_second) {
 
 bool up() { return running; }
 
+bool busy() { return running && stack->timers_running(); }
+
 void poll(u64 now) {
     if (!running) return;
     receive();
