@@ -21,6 +21,8 @@
 #include <isok/rt/ipc.hpp>
 #include <isok/rt/startup.hpp>
 #include <isok/rt/syscall.hpp>
+#include "console_service.hpp"
+
 #include <vmm/block_client.hpp>
 #include <vmm/layout.hpp>
 #include <vmm/switch_port.hpp>
@@ -131,61 +133,7 @@ bool is_notification(const rt::Message& m) { return m.label() == abi::notificati
 
 constexpr u64 no_slot = ~u64{0};
 
-// Typed input from the console service: read when it signals, and as long as it says more
-// waits, while the VM's input queue has room for a whole reply (so no byte read is lost).
-class ConsoleService {
-public:
-    void connect(u64 endpoint) {
-        endpoint_ = endpoint;
-        connected_ = true;
-    }
-    bool connected() const { return connected_; }
-    // The service signalled: input waits.
-    void signalled(vmm::Vm& vm) {
-        waits_ = connected_;
-        read(vm);
-    }
-    // After every exit: the guest may have made room for what still waits.
-    void exit_answered(vmm::Vm& vm) {
-        if (waits_) read(vm);
-    }
-
-private:
-    void read(vmm::Vm& vm) {
-        while (waits_ && vm.console_input_room() >= console::max_read) waits_ = fetch(vm);
-    }
-    bool fetch(vmm::Vm& vm);
-    bool broken(vmm::Vm& vm, const char* why, const char* detail = "");
-
-    u64 endpoint_ = 0;
-    bool connected_ = false;
-    bool waits_ = false; // the service has bytes the VM had no room for yet
-    bool told_broken_ = false;
-};
-
-// One read call; the bytes go to the guest. Returns whether the service says more wait.
-// The reply is checked, never trusted: its length bounds the bytes taken from it.
-bool ConsoleService::fetch(vmm::Vm& vm) {
-    rt::Message m(u64(console::Op::read), 0);
-    if (Error e = rt::call(endpoint_, m); e != Error::ok)
-        return broken(vm, "the read call failed: ", rt::error_name(e));
-    if (m.label() != 0 || m.length() < 1) return broken(vm, "the reply is not a read's");
-    u64 count = m.word(0) & console::count_mask;
-    if (count > console::max_read || (count + 7) / 8 > m.length() - 1)
-        return broken(vm, "the reply counts more bytes than it holds");
-    u8 bytes[console::max_read];
-    usize got = m.get_bytes(1, bytes, usize(count));
-    (void)vm.console_input(bytes, got); // the room was checked: everything fits
-    return m.word(0) & console::more;
-}
-
-bool ConsoleService::broken(vmm::Vm& vm, const char* why, const char* detail) {
-    if (!told_broken_) vm.console().message("vmm: console input: %s%s; taken as no input", why, detail);
-    told_broken_ = true;
-    return false;
-}
-
-ConsoleService console_service;
+vmm::ConsoleService console_service;
 
 vmm::Vm* restart(vmm::Vm* old);
 

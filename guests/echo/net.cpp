@@ -41,9 +41,7 @@ struct Queue {
 
 Queue rx, tx;
 u32 tx_in_flight = 0; // descriptors the device holds; tx hands them out in ring order
-u64 tx_full = 0;
 VirtioMmio device{0};
-bool running = false;
 
 // Offers descriptor `id` of the queue to the device (the caller rings the doorbell).
 void offer(Queue& q, u16 id) {
@@ -56,10 +54,7 @@ class VirtioLink final : public inet::FrameSink {
 public:
     bool transmit(const u8* frame, usize length) override {
         reclaim();
-        if (tx_in_flight == queue_size || length > isok::net::ethernet_max_frame) {
-            ++tx_full;
-            return false;
-        }
+        if (tx_in_flight == queue_size || length > isok::net::ethernet_max_frame) return false; // the stack counts it
         u16 id = u16(tx.available.index % queue_size); // in ring order: the oldest is used first
         u8* buffer = tx.buffers[id];
         for (u32 i = 0; i < net_header_bytes; ++i) buffer[i] = 0; // no offloads
@@ -84,20 +79,18 @@ public:
     }
 };
 
-void print_ipv4(const char* before, isok::net::Ipv4Addr a, const char* after) {
+// An address as text, for one line.
+struct Ipv4Text {
     char text[isok::net::ipv4_text_bytes];
-    isok::net::format_ipv4(a, text);
-    notice("%s%s%s", before, text, after);
-}
+    explicit Ipv4Text(isok::net::Ipv4Addr a) { isok::net::format_ipv4(a, text); }
+};
 
 class NoticeEvents final : public inet::Events {
 public:
     void ping_answered(isok::net::Ipv4Addr peer, u16 sequence) override {
-        char text[isok::net::ipv4_text_bytes];
-        isok::net::format_ipv4(peer, text);
-        notice("echo: ping %s ok seq %u", text, unsigned(sequence));
+        notice("echo: ping %s ok seq %u", Ipv4Text(peer).text, unsigned(sequence));
     }
-    void ping_failed(isok::net::Ipv4Addr peer) override { print_ipv4("echo: ping ", peer, " failed"); }
+    void ping_failed(isok::net::Ipv4Addr peer) override { notice("echo: ping %s failed", Ipv4Text(peer).text); }
     void barrier_done() override { notice("echo: barrier done"); }
     void barrier_failed(usize heard, u32 needed) override {
         notice("echo: barrier failed: heard %zu of %u", heard, unsigned(needed));
@@ -108,7 +101,7 @@ public:
 
 VirtioLink link;
 NoticeEvents events;
-inet::Stack* stack = nullptr; // once the device is up
+inet::Stack* stack = nullptr; // once the device is up: the network runs
 
 // inet's words from the command line, each "key=value ", into out (the guest's own
 // words, such as deaf=1, left out); false when there is no ip=.
@@ -137,14 +130,12 @@ u32 pings_answered() {
     return n;
 }
 
-const VirtioMmio* find_device(const guest::Machine& m) {
-    static VirtioMmio found{0};
-    for (u32 i = 0; i < m.device_count; ++i) {
-        if (!str_equal(m.devices[i].compatible, "virtio,mmio")) continue;
-        VirtioMmio d{m.devices[i].reg.base};
-        if (d.is(device_net)) return &(found = d);
-    }
-    return nullptr;
+// The base of the first virtio-mmio slot with a network device behind it, or 0.
+u64 find_device(const guest::Machine& m) {
+    for (u32 i = 0; i < m.device_count; ++i)
+        if (str_equal(m.devices[i].compatible, "virtio,mmio") && VirtioMmio(m.devices[i].reg.base).is(device_net))
+            return m.devices[i].reg.base;
+    return 0;
 }
 
 const char* bring_up(const VirtioMmio& d, isok::net::MacAddr& mac) {
@@ -199,12 +190,12 @@ void init(const guest::Machine& machine, u64 ticks_per_second) {
         console::print("echo: network: %s\n", inet::describe(config.error().problem));
         return;
     }
-    const VirtioMmio* d = find_device(machine);
-    if (!d) {
+    u64 base = find_device(machine);
+    if (!base) {
         console::print("echo: network: no virtio network device\n");
         return;
     }
-    device = *d;
+    device = VirtioMmio(base);
     isok::net::MacAddr mac{};
     if (const char* error = bring_up(device, mac)) {
         device.fail();
@@ -213,26 +204,23 @@ void init(const guest::Machine& machine, u64 ticks_per_second) {
     }
     static inet::Stack the_stack(*config, mac, ticks_per_second, link, events); // built once, here
     stack = &the_stack;
-    running = true;
-    char ip[isok::net::ipv4_text_bytes], m[isok::net::mac_text_bytes];
-    isok::net::format_ipv4(config->interface.address, ip);
+    char m[isok::net::mac_text_bytes];
     isok::net::format_mac(mac, m);
-    console::print("echo: network up %s/%u mac %s\n", ip, unsigned(config->interface.prefix_length), m);
+    console::print("echo: network up %s/%u mac %s\n", Ipv4Text(config->interface.address).text,
+                   unsigned(config->interface.prefix_length), m);
 }
 
-bool up() { return running; }
-
-bool busy() { return running && stack->timers_running(); }
+bool busy() { return stack && stack->timers_running(); }
 
 void poll(u64 now) {
-    if (!running) return;
+    if (!stack) return;
     receive();
     link.reclaim();
     stack->tick(now);
 }
 
 void report() {
-    if (!running) return console::print("no network\n");
+    if (!stack) return console::print("no network\n");
     const inet::StackStats& s = stack->stats();
     console::print("frames received %lu (malformed %lu, not for us %lu), sent %lu (dropped %lu)\n", s.received,
                    s.malformed, s.ignored, s.sent, s.send_failed);

@@ -11,7 +11,6 @@ namespace echo::net {
 // Finds the virtio network device, brings it up and starts the stack; prints what it
 // found, or why there is no network. `ticks_per_second` is the rate of read_time().
 void init(const isok::guest::Machine& machine, isok::u64 ticks_per_second);
-bool up();
 // The stack's timers run: pings not yet answered or given up, a barrier not yet met.
 bool busy();
 // Takes the frames that arrived, returns the used transmit buffers, runs the timers.

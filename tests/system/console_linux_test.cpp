@@ -50,14 +50,6 @@ protected:
         return run;
     }
 
-    static std::vector<std::string> lines_of(const QemuRun& run, const std::string& name) {
-        std::vector<std::string> lines;
-        std::istringstream in(run.console);
-        for (std::string line; std::getline(in, line);)
-            if (line.rfind("[" + name + "] ", 0) == 0) lines.push_back(line);
-        return lines;
-    }
-
     // Whether Linux's tty echoed `typed` on a line of its own: after the prompt, or alone
     // when the prompt's line was ended meanwhile (another domain's line came between).
     static bool echoed(const std::vector<std::string>& lines, const std::string& typed) {
@@ -76,7 +68,7 @@ protected:
 
         // The shell's answer to `echo` is a line of its own; the tty's echo of what was
         // typed follows the prompt ("[linux] isok$ echo typed-into-linux").
-        auto linux_lines = lines_of(run, "linux");
+        auto linux_lines = run.lines_of("linux");
         EXPECT_EQ(std::count(linux_lines.begin(), linux_lines.end(), "[linux] typed-into-linux"), 1);
         EXPECT_TRUE(echoed(linux_lines, "echo typed-into-linux"));
         // `uname`: only its answer starts a line with "Linux".

@@ -29,16 +29,8 @@ protected:
         return c;
     }
 
-    // Every line of the console that starts with "[name] ".
-    static std::vector<std::string> lines_of(const QemuRun& run, const std::string& name) {
-        std::vector<std::string> lines;
-        std::istringstream in(run.console);
-        for (std::string line; std::getline(in, line);)
-            if (line.rfind("[" + name + "] ", 0) == 0) lines.push_back(line);
-        return lines;
-    }
     static bool any_line_of_has(const QemuRun& run, const std::string& name, const std::string& text) {
-        for (const auto& line : lines_of(run, name))
+        for (const auto& line : run.lines_of(name))
             if (line.find(text) != std::string::npos) return true;
         return false;
     }

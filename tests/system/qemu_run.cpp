@@ -135,6 +135,14 @@ std::vector<std::string> QemuRun::match(const std::string& regex) const {
     return groups;
 }
 
+std::vector<std::string> QemuRun::lines_of(const std::string& name) const {
+    std::vector<std::string> lines;
+    std::istringstream in(console);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("[" + name + "] ", 0) == 0) lines.push_back(line);
+    return lines;
+}
+
 std::string QemuRun::report() const {
     std::ostringstream o;
     o << "command: " << command << "\n"

@@ -59,6 +59,8 @@ struct QemuRun {
     }
     // The first match of regex in the console, with its capture groups (empty when none).
     std::vector<std::string> match(const std::string& regex) const;
+    // Every line of the console written by `name`: those that start with "[name] ".
+    std::vector<std::string> lines_of(const std::string& name) const;
     // A human-readable account of the run, printed when a check fails.
     std::string report() const;
 };
