@@ -20,7 +20,7 @@ u64 segment_rights(const isok::elf::Segment& s) {
     return r;
 }
 
-bool load_segment(Child& child, const isok::elf::Segment& s) {
+bool load_segment(Child& child, const isok::elf::Segment& s, u32 index) {
     u64 base = isok::align_down(s.vaddr, page);
     u64 pages = (isok::align_up(s.vaddr + s.mem_size, page) - base) / page;
     u64 memory = make_memory(child, pages, "program segment");
@@ -28,8 +28,9 @@ bool load_segment(Child& child, const isok::elf::Segment& s) {
     bool ok = fill_memory(child, memory, s.vaddr - base, s.data.data(), s.data.size()) &&
               map_into(child, memory, base, pages, segment_rights(s), "program segment");
     // The mapping keeps the memory alive (it dies with the child's domain); the root
-    // needs no capability to it.
-    if (sys::cap_delete(memory) == Error::ok) slots::give(memory);
+    // needs no capability to it but to fill a writable one afresh for a restart.
+    if (s.write) keep_region(child, memory, pages, index);
+    else slots::release(memory);
     return ok;
 }
 
@@ -58,7 +59,7 @@ bool open_program(Child& child, const isok::bootimage::Image& image, u64 user_li
 
 bool load_program(Child& child, const isok::elf::Image& elf) {
     for (usize i = 0; i < elf.segment_count(); ++i)
-        if (!load_segment(child, elf.segment(i))) return false;
+        if (!load_segment(child, elf.segment(i), u32(i))) return false;
     child.entry = elf.entry();
     return true;
 }

@@ -1,7 +1,9 @@
 // Exception handlers. A process whose plan names a fault handler sends its exceptions to
 // that handler's faults endpoint, badged with the plan's fault badge; every other process
 // sends them to the root, badged with its index + 1, and the root reports and kills it.
-// A VMM's VM goes with it: nothing would answer its exits, and its memory returns.
+// The kernel's notice that such a process exited arrives there too. A VMM's VM goes with
+// it either way: nothing would answer its exits, and its memory returns. Then the
+// process's restart policy has its say (restart.cpp).
 #include "root.hpp"
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
@@ -63,6 +65,8 @@ bool make_fault_endpoint() {
     return false;
 }
 
+u64 root_fault_endpoint() { return root_faults; }
+
 void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 count) {
     for (u32 i = 0; i < count; ++i) {
         Child& child = children[i];
@@ -79,8 +83,6 @@ void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 co
     }
 }
 
-namespace {
-
 // The VM of a VMM that died: its domain is destroyed with everything in it (vCPUs, guest
 // RAM, which the dead VMM still maps), and what it was charged returns to the root.
 void stop_vm_of(Child& vmm) {
@@ -95,8 +97,6 @@ void stop_vm_of(Child& vmm) {
     u64 returned = sys::domain_info(self_domain).budget_left - before;
     isok::rt::print("the VM of '%s' is stopped and destroyed: %lu KiB returned\n", vmm.plan.name, returned / 1024);
 }
-
-} // namespace
 
 void serve_faults(Child* children, u32 count) {
     if (root_faults == no_slot) {
@@ -120,15 +120,19 @@ void serve_faults(Child* children, u32 count) {
             isok::rt::print("process '%s' faulted: %s (cause %lu) at pc %p, address %p; killed\n", name,
                             cause_name(cause), cause, reinterpret_cast<void*>(m.word(1)),
                             reinterpret_cast<void*>(m.word(2)));
-            if (index < count) stop_vm_of(children[index]);
+            // Killed first: a restart builds on a thread that has stopped for good.
+            isok::rt::Message reply(0, 1);
+            reply.set_word(0, u64(isok::abi::ExceptionReply::kill));
+            (void)isok::rt::reply(reply);
+            if (index < count) child_ended(children[index], u32(index), {true, 0});
+        } else if (m.label() == isok::abi::exit_label) {
+            // The thread is dead already; nobody waits for an answer.
+            if (index < count) child_ended(children[index], u32(index), {false, m.word(0)});
         } else {
             isok::rt::print("process '%s': unexpected message with label %lu on the fault endpoint\n", name,
                             m.label());
         }
-        isok::rt::Message reply(0, 1);
-        reply.set_word(0, u64(isok::abi::ExceptionReply::kill));
-        m = reply;
-        e = isok::rt::reply_receive(root_faults, m);
+        e = isok::rt::receive(root_faults, m);
     }
 }
 

@@ -120,6 +120,7 @@ int main(const startup::Info&) {
               system.process_count(), system.endpoint_count(), system.vm_count(), system.port_count(),
               system.disk_count());
     (void)root::make_fault_endpoint();
+    root::init_restarts(system, image);
     root::harts::init();
     u32 started = build(image, system);
     u32 failed = system.process_count() - started;

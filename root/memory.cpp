@@ -58,6 +58,18 @@ bool fill_memory(Child& child, u64 memory, u64 offset, const isok::u8* data, usi
     return true;
 }
 
+bool clear_memory(Child& child, u64 memory, u64 pages) {
+    for (u64 first = 0; first < pages; first += copy_window_pages) {
+        u64 n = pages - first < copy_window_pages ? pages - first : copy_window_pages;
+        Error e = sys::map(self_domain, memory, first, copy_window, n, isok::abi::rights::read | isok::abi::rights::write);
+        if (!check(child, e, "mapping memory into the root to clear it")) return false;
+        __builtin_memset(reinterpret_cast<void*>(copy_window), 0, n * page);
+        e = sys::unmap(self_domain, copy_window, n);
+        if (!check(child, e, "unmapping memory from the root")) return false;
+    }
+    return true;
+}
+
 bool map_into(Child& child, u64 memory, u64 address, u64 pages, u64 rights, const char* what) {
     Error e = sys::map(child.domain, memory, 0, address, pages, rights);
     if (e == Error::ok) return true;

@@ -26,7 +26,7 @@ bool make_region(Child& child, u64 address, u64 pages, u64 access, const char* w
     u64 memory = make_memory(child, pages, what);
     if (memory == no_slot) return false;
     bool ok = map_into(child, memory, address, pages, access, what);
-    if (sys::cap_delete(memory) == Error::ok) slots::give(memory);
+    keep_region(child, memory, pages, Region::no_segment);
     return ok;
 }
 
@@ -50,6 +50,8 @@ bool make_startup_page(Child& child, u32 index) {
            list_cap(child, "thread", su::self_thread_slot, su::CapKind::thread, rights::all, 0);
 }
 
+} // namespace
+
 bool setup_thread(Child& child) {
     return check(child, sys::set_ipc_buffer(child.thread, su::ipc_buffer_address), "setting the IPC buffer") &&
            check(child, sys::set_time_slice(child.thread, child.plan.time_slice), "setting the time slice") &&
@@ -57,7 +59,11 @@ bool setup_thread(Child& child) {
                  "setting the registers");
 }
 
-} // namespace
+bool make_thread(Child& child) {
+    return create(child, ObjectType::thread, child.thread, child.domain, child.plan.priority, 0, "creating its thread") &&
+           check(child, sys::cap_copy(child.thread, child.domain, su::self_thread_slot, rights::all),
+                 "granting its thread");
+}
 
 bool check(Child& child, Error e, const char* what) {
     if (e == Error::ok) return true;
@@ -94,10 +100,8 @@ bool build_process(Child& child, u32 index, const isok::bootimage::Image& image)
     if (!open_program(child, image, su::stack_top - p.stack - page, elf)) return false;
     if (!check(child, slots::create(ObjectType::domain, child.domain, self_domain, p.budget, p.cap_slots, p.max_priority),
                "creating its domain") ||
-        !create(child, ObjectType::thread, child.thread, child.domain, p.priority, 0, "creating its thread"))
-        return false;
-    if (!check(child, sys::cap_copy(child.domain, child.domain, su::self_domain_slot, rights::all), "granting its domain") ||
-        !check(child, sys::cap_copy(child.thread, child.domain, su::self_thread_slot, rights::all), "granting its thread"))
+        !check(child, sys::cap_copy(child.domain, child.domain, su::self_domain_slot, rights::all), "granting its domain") ||
+        !make_thread(child))
         return false;
     u64 stack_pages = p.stack / page;
     if (!make_region(child, su::stack_top - p.stack, stack_pages, rights::read | rights::write, "stack") ||
@@ -128,12 +132,14 @@ void discard_process(Child& child) {
     // capabilities to those objects are stale now and only need their slots back.
     if (child.domain != no_slot) (void)sys::destroy(child.domain);
     child.links = nullptr;
-    u64* held[] = {&child.domain, &child.thread, &child.startup, &child.links_memory};
+    u64* held[] = {&child.domain, &child.thread, &child.startup, &child.links_memory, &child.exits};
     for (u64* slot : held) {
         if (*slot == no_slot) continue;
         if (sys::cap_delete(*slot) == Error::ok) slots::give(*slot);
         *slot = no_slot;
     }
+    for (u32 i = 0; i < child.region_count; ++i) slots::release(child.regions[i].memory);
+    child.region_count = 0;
 }
 
 } // namespace root

@@ -29,6 +29,16 @@ inline constexpr u64 startup_window = 0x30000000;
 inline constexpr u64 links_window = 0x30100000;  // one page per process, like startup_window
 inline constexpr u64 device_window = 0x30200000; // one virtio-mmio window at a time, to probe it
 
+// Memory of a child that a restart fills afresh (its writable segments, stack and IPC
+// buffer): the root's capability, and the program segment whose bytes it starts with.
+struct Region {
+    static constexpr u32 no_segment = ~u32{0};
+    u64 memory = no_slot;
+    u64 pages = 0;
+    u32 segment = no_segment; // index among the ELF's PT_LOAD segments; no_segment: all zero
+};
+inline constexpr u32 max_regions = 8;
+
 // One process of the plan, as the root builds it. Slots are in the root's space.
 struct Child {
     isok::plan::Process plan;
@@ -47,6 +57,13 @@ struct Child {
     // A VMM's: the root's capability to its VM's domain, for the console to inspect, and
     // kept to take the VM down when its VMM dies.
     u64 guest = no_slot;
+    u32 vm = isok::plan::none; // a VMM's VM, by plan index
+    // What a restart needs (restart.cpp), kept only when the plan's policy is not never: a
+    // VMM's exits endpoint, for the vCPUs of its next VM, and the memory to fill afresh.
+    u64 exits = no_slot;
+    Region regions[max_regions];
+    u32 region_count = 0;
+    u32 restarts = 0; // so far; at most plan.restart_limit
 };
 
 // Prints "root: process 'name': what: error" and marks the child failed when e is not ok.
@@ -69,6 +86,8 @@ void release(u64& slot);
 u64 make_memory(Child& child, u64 pages, const char* what);
 bool fill_memory(Child& child, u64 memory, u64 offset, const isok::u8* data, usize size);
 bool map_into(Child& child, u64 memory, u64 address, u64 pages, u64 rights, const char* what);
+// Zeroes `pages` pages of the memory through the copy window.
+bool clear_memory(Child& child, u64 memory, u64 pages);
 
 // Finds and checks the child's ELF (boot image entry plan.image) before anything is
 // built, then loads it into the child's domain and sets child.entry.
@@ -78,6 +97,10 @@ bool load_program(Child& child, const isok::elf::Image& elf);
 // Domain, thread, stack, IPC buffer, startup page, program: everything of one process
 // that does not depend on the others.
 bool build_process(Child& child, u32 index, const isok::bootimage::Image& image);
+// A new thread for the child, in its slot 1 too (startup::self_thread_slot), and its
+// registers, IPC buffer and time slice as at the first start.
+bool make_thread(Child& child);
+bool setup_thread(Child& child);
 // Writes the startup page, moves it from the root into the child (read-only), starts it.
 bool seal_startup_page(Child& child, u32 index);
 bool start_process(Child& child);
@@ -91,10 +114,26 @@ u64 endpoint_slot(u32 index); // the root's capability to plan endpoint index, o
 
 // Exception handlers: the plan's, or the root's own endpoint for processes without one.
 bool make_fault_endpoint();
+u64 root_fault_endpoint(); // no_slot when there is none
 // Makes the endpoint, badged, the thread's exception handler; the root keeps no copy.
 Error set_badged_handler(u64 thread, u64 endpoint, u64 badge);
 void attach_fault_handlers(const isok::plan::Plan& plan, Child* children, u32 count);
 [[noreturn]] void serve_faults(Child* children, u32 count);
+
+// Restarts (restart.cpp, docs/manifest.md "Restarts"). The root learns that a child ended
+// from its fault handler endpoint: a fault, or the kernel's exit notice. A VMM takes its VM
+// along either way; then the child's policy says whether it is built again.
+bool restartable(const Child& child);
+// Keeps the child's memory capability for a restart, or gives the slot back.
+void keep_region(Child& child, u64& memory, u64 pages, u32 segment);
+void init_restarts(const isok::plan::Plan& plan, const isok::bootimage::Image& image);
+struct Ending {
+    bool fault;
+    u64 code; // the exit code; 0 for a fault
+};
+void child_ended(Child& child, u32 index, const Ending& how);
+// Destroys a VMM's VM, its memory returned to the root, and says so; nothing without one.
+void stop_vm_of(Child& vmm);
 
 // Harts (docs/manifest.md, "Harts"): the hart the plan asks for a process's first thread (a
 // VMM without harts of its own: its VM's vCPU 0's) or for a VM's vCPU; the boot hart for
@@ -120,6 +159,9 @@ void place(u64 thread, u32 wanted, const Owner& owner, bool& said);
 // RAM and vCPUs, and what its VMM (children[vm.vmm]) gets besides its own process. A VM
 // that fails takes its VMM with it.
 void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image, Child* children);
+// A fresh VM for a VMM that restarts: a new domain, guest RAM and vCPUs, given to the VMM in
+// the slots and at the address its first VM had.
+bool rebuild_vm(const isok::plan::Plan& plan, Child& vmm);
 
 // Adds a capability to the child's startup page listing.
 bool list_cap(Child& child, const char* name, u64 slot, isok::startup::CapKind kind, u64 rights, u64 badge);

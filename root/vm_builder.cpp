@@ -74,7 +74,10 @@ bool make_machine(Guest& g) {
         !check(g, slots::create(ObjectType::memory, g.ram, g.domain, v.memory / page), "creating guest RAM") ||
         !check(g, sys::map(g.domain, g.ram, 0, vm::guest_ram_base, v.memory / page,
                            rights::read | rights::write | rights::execute),
-               "mapping guest RAM") ||
+               "mapping guest RAM"))
+        return false;
+    // A restarted VMM's VM sends to the endpoint its first one did.
+    if (g.exits == no_slot &&
         !check(g, slots::create(ObjectType::endpoint, g.exits, g.vmm->domain), "creating its exits endpoint"))
         return false;
     for (u32 i = 0; i < v.vcpus; ++i) {
@@ -133,26 +136,34 @@ bool map_into_vmm(Guest& g) {
     return make_config(g);
 }
 
-bool grant(Guest& g, u64& slot, u64 cap, const char* name, su::CapKind kind, u64 access) {
-    if (!check(g, sys::cap_copy(cap, g.vmm->domain, slot, access), "granting its VMM a capability")) return false;
-    if (!list_cap(*g.vmm, name, slot, kind, access, 0)) return false;
+// First: the capability goes into the next slot and onto the startup page. Again (a
+// restarted VMM): into the slot its first one took, which the old VM's going left stale,
+// and the startup page, sealed, lists it there already.
+enum class Grant { first, again };
+
+bool grant(Guest& g, Grant how, u64& slot, u64 cap, const char* name, su::CapKind kind, u64 access) {
+    if (cap != no_slot &&
+        !check(g, sys::cap_copy(cap, g.vmm->domain, slot, access), "granting its VMM a capability"))
+        return false;
+    if (how == Grant::first && !list_cap(*g.vmm, name, slot, kind, access, 0)) return false;
     ++slot;
     return true;
 }
 
 // After the VMM's plan grants: "vm", "memory", "exits", "vcpu0".. (the plan checked the room).
-bool grant_to_vmm(Guest& g) {
+// Again, "exits" is the one the VMM has.
+bool grant_to_vmm(Guest& g, Grant how) {
     u64 slot = su::first_grant_slot + g.vmm->plan.grant_count;
-    if (!grant(g, slot, g.domain, "vm", su::CapKind::domain, rights::read | rights::control) ||
-        !grant(g, slot, g.ram, "memory", su::CapKind::memory, rights::read | rights::write) ||
-        !grant(g, slot, g.exits, "exits", su::CapKind::endpoint, rights::read))
+    if (!grant(g, how, slot, g.domain, "vm", su::CapKind::domain, rights::read | rights::control) ||
+        !grant(g, how, slot, g.ram, "memory", su::CapKind::memory, rights::read | rights::write) ||
+        !grant(g, how, slot, how == Grant::first ? g.exits : no_slot, "exits", su::CapKind::endpoint, rights::read))
         return false;
     for (u32 i = 0; i < g.vcpu_count; ++i) {
         char name[su::name_bytes] = "vcpu";
         name[4] = char('0' + i); // vm::max_vcpus is 8: one digit
-        if (!grant(g, slot, g.vcpus[i], name, su::CapKind::thread, rights::control)) return false;
+        if (!grant(g, how, slot, g.vcpus[i], name, su::CapKind::thread, rights::control)) return false;
     }
-    g.vmm->next_slot = slot; // the VM's port and partition follow
+    if (how == Grant::first) g.vmm->next_slot = slot; // the VM's port and partition follow
     return true;
 }
 
@@ -166,6 +177,11 @@ void finish(Guest& g, bool ok) {
         if (g.domain != no_slot) (void)sys::destroy(g.domain);
     }
     for (u32 i = 0; i < g.vcpu_count; ++i) slots::release(g.vcpus[i]);
+    // A VMM that may restart keeps its exits endpoint for the vCPUs of its next VM.
+    if (ok && restartable(*g.vmm)) {
+        g.vmm->exits = g.exits;
+        g.exits = no_slot;
+    }
     slots::release(g.exits);
     slots::release(g.ram);
     if (ok) {
@@ -183,7 +199,15 @@ bool build_vm(Guest& g, const isok::bootimage::Image& image) {
     if (!find_entry(g, image, g.plan.kernel, Kind::guest_kernel, g.kernel) ||
         (*g.plan.initrd && !find_entry(g, image, g.plan.initrd, Kind::guest_initrd, g.initrd)))
         return false;
-    return make_machine(g) && map_into_vmm(g) && grant_to_vmm(g);
+    return make_machine(g) && map_into_vmm(g) && grant_to_vmm(g, Grant::first);
+}
+
+void start_guest(Guest& g, const isok::plan::Plan& plan, u32 index, Child& vmm) {
+    g.plan = *plan.vm(index);
+    g.system = &plan;
+    g.index = index;
+    g.vmm = &vmm;
+    vmm.vm = index;
 }
 
 } // namespace
@@ -193,10 +217,7 @@ void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image
         auto v = plan.vm(i);
         if (!v) continue; // cannot happen for a validated plan
         Guest g;
-        g.plan = *v;
-        g.system = &plan;
-        g.index = i;
-        g.vmm = &children[v->vmm];
+        start_guest(g, plan, i, children[v->vmm]);
         bool ok = build_vm(g, image);
         finish(g, ok);
         if (ok)
@@ -204,6 +225,31 @@ void build_vms(const isok::plan::Plan& plan, const isok::bootimage::Image& image
                             v->memory / isok::MiB, v->vcpus, v->vcpus == 1 ? "" : "s", g.vmm->plan.name);
         else isok::rt::print("vm '%s' is not built; its VMM does not start\n", v->name);
     }
+}
+
+// The kernel, initrd and configuration page stay mapped in the VMM from its first VM; guest
+// RAM went with that VM's domain, so the new RAM goes where the old was.
+bool rebuild_vm(const isok::plan::Plan& plan, Child& vmm) {
+    if (vmm.vm == isok::plan::none || vmm.exits == no_slot || !plan.vm(vmm.vm)) return false;
+    Guest g;
+    start_guest(g, plan, vmm.vm, vmm);
+    g.exits = vmm.exits;
+    u64 pages = g.plan.memory / page;
+    (void)sys::unmap(vmm.domain, vm::vmm_guest_ram_address, pages); // nothing there, unless the kernel left it
+    bool ok = make_machine(g) &&
+              map_for_vmm(g, g.ram, 0, vm::vmm_guest_ram_address, pages, rights::read | rights::write,
+                          "mapping guest RAM into its VMM") &&
+              grant_to_vmm(g, Grant::again);
+    g.exits = no_slot; // the VMM's, kept in vmm.exits
+    if (!ok && g.domain != no_slot) (void)sys::destroy(g.domain);
+    for (u32 i = 0; i < g.vcpu_count; ++i) slots::release(g.vcpus[i]);
+    slots::release(g.ram);
+    if (ok) {
+        vmm.guest = g.domain;
+        g.domain = no_slot;
+    }
+    slots::release(g.domain);
+    return ok;
 }
 
 } // namespace root

@@ -65,8 +65,8 @@ void stop_listening() {
 
 bool is_uart_window(isok::PhysAddr base) { return uart.ready() && base == uart_window; }
 
-void hand_over(const Capability& listener) {
-    console_log::claim(listener);
+void hand_over(Capability& listener, u64 badge) {
+    console_log::claim(listener, badge);
     tell_listener();
 }
 

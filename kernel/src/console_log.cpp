@@ -25,15 +25,16 @@ Log log;
 
 bool claimed() { return log.claimed; }
 
-void claim(const Capability& listener) {
-    log.listener = listener;
+void claim(Capability& listener, u64 badge) {
+    cap_delete(log.listener);
+    cap_derive(log.listener, listener, listener.rights, badge);
     log.claimed = true;
     log.told = log.head == log.tail;
 }
 
 void release() {
     log.claimed = false;
-    log.listener.clear();
+    cap_delete(log.listener);
 }
 
 namespace {
@@ -79,7 +80,7 @@ usize take(char* out, usize max, u64& dropped) {
 bool tell_listener() {
     if (!log.claimed || log.told) return true;
     const Capability& n = log.listener;
-    if (n.empty() || n.stale()) return false;
+    if (!n.live()) return false;
     log.told = true;
     notification_signal(static_cast<Notification&>(*n.object), n.badge);
     return true;

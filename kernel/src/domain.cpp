@@ -4,6 +4,7 @@
 #include <kernel/assert.hpp>
 #include <kernel/domain.hpp>
 #include <kernel/hart.hpp>
+#include <kernel/reclaim.hpp>
 
 namespace kernel {
 namespace {
@@ -14,10 +15,14 @@ void* to_ptr(isok::PhysAddr pa) { return arch::phys_to_virt(pa); }
 isok::Result<isok::PhysAddr, arch::MapError> Domain::Tables::take(usize count, u64 align) {
     auto frame = domain_.take_frames(count, align);
     if (!frame) return isok::fail(arch::MapError::NoMemory);
+    held_ += count;
     return *frame;
 }
 
-void Domain::Tables::give(isok::PhysAddr frame, usize count) { domain_.give_frames(frame, count); }
+void Domain::Tables::give(isok::PhysAddr frame, usize count) {
+    held_ -= count;
+    domain_.give_frames(frame, count);
+}
 
 bool Domain::charge(u64 bytes) {
     if (bytes > budget_ - used_) return false;
@@ -48,12 +53,14 @@ isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest, u64 ma
     max_priority = isok::u8(max_prio);
     id = next_domain_id++;
     if (cap_slots == 0 || cap_slots > max_cap_slots) return isok::fail(Error::bad_argument);
-    cap_frame_count_ = (cap_slots * sizeof(Capability) + frame_size - 1) / frame_size;
-    auto frames = take_frames(cap_frame_count_);
+    usize cap_frames = (cap_slots * sizeof(Capability) + frame_size - 1) / frame_size;
+    auto frames = take_frames(cap_frames);
     if (!frames) return isok::fail(frames.error());
     cap_frames_ = *frames;
+    cap_frame_count_ = cap_frames;
     caps.init(static_cast<Capability*>(arch::phys_to_virt(cap_frames_)), cap_slots);
     if (!space.init(tables_, to_ptr, guest ? arch::PageTable::Kind::guest : arch::PageTable::Kind::host)) {
+        caps.init(nullptr, 0); // its frames go back: teardown must find no slots there
         give_frames(cap_frames_, cap_frame_count_);
         cap_frame_count_ = 0;
         return isok::fail(Error::no_budget);
@@ -64,6 +71,7 @@ isok::Status<Error> Domain::init(u64 budget, usize cap_slots, bool guest, u64 ma
 
 void Domain::teardown() {
     KERNEL_ASSERT(paid.empty() && mappings.empty());
+    caps.clear(); // what this domain named elsewhere may be left unheld: reclaim.hpp
     harts::leave_space(*this); // no hart may walk the tables once they are gone
     space.release();
     if (cap_frame_count_) give_frames(cap_frames_, cap_frame_count_);
@@ -82,10 +90,10 @@ void release_object(KernelObject& object, usize size) {
         payer->paid.remove(object);
         payer->refund(object.charged);
     }
-    u64 generation = object.generation;
+    caps_invalidate(object);
+    reclaim::forget(object);
     object.type = ObjectType::none;
     object.payer = nullptr;
-    object.generation = generation + 1;
     kmem::give(&object, size);
 }
 

@@ -46,11 +46,12 @@ u64 transfer_caps(Thread& from, Thread& to, u64 count) {
     if (!out || !in) return 0;
     u64 moved = 0;
     for (; moved < count; ++moved) {
-        auto src = from.domain->caps.slot(out->send_caps[moved]);
-        if (!src || (*src)->empty() || (*src)->stale()) break;
+        auto src = from.domain->caps.live(out->send_caps[moved]);
+        if (!src) break;
         auto dst = to.domain->caps.free_slot(in->receive_slots[moved]);
         if (!dst) break;
-        **dst = **src;
+        // The receiver's capability derives from the sender's: revoking that takes it.
+        cap_derive(**dst, **src, (*src)->rights, (*src)->badge);
         in->received_badges[moved] = (*src)->badge;
     }
     return moved;
@@ -211,6 +212,8 @@ Error ipc_receive(Thread& receiver, Endpoint& ep, bool grant) {
     if (s->send_is_call || s->in_exception) {
         link_call(*s, receiver);
         s->state = ThreadState::blocked_reply;
+    } else if (s->exiting) {
+        kill_thread(*s, nullptr); // its exit notice is taken: it ends now
     } else {
         s->frame().a(0) = u64(Error::ok);
         scheduler::make_ready(*s);
@@ -294,6 +297,10 @@ void destroy_endpoint(Endpoint& ep) {
             t->endpoint = nullptr;
             if (t->in_exception) {
                 kill_thread(*t, "its exception handler endpoint was destroyed");
+                continue;
+            }
+            if (t->exiting) {
+                kill_thread(*t, nullptr); // an exit notice nobody will take
                 continue;
             }
             t->frame().a(0) = u64(Error::stale);

@@ -39,7 +39,7 @@ u64 instruction_at(Domain& d, u64 pc) {
 }
 
 bool usable_handler(const Capability& h) {
-    return !h.empty() && !h.stale() && h.object->type == ObjectType::endpoint && h.has(abi::rights::write);
+    return h.live() && h.object->type == ObjectType::endpoint && h.has(abi::rights::write);
 }
 
 } // namespace
@@ -64,6 +64,19 @@ void deliver_exception(Thread& t, u64& tally) {
     }
     ++tally;
     (void)ipc_send_exception(t, t.exception_handler);
+}
+
+void exit_thread(Thread& t, u64 code) {
+    if (usable_handler(t.exception_handler)) {
+        // The notice is an ordinary one-word send from the thread's registers, so that it
+        // queues and is delivered like any message; it does not expect a reply.
+        arch::TrapFrame& f = t.frame();
+        f.a(R::info) = abi::message_info(abi::exit_label, 1);
+        f.a(R::word0) = code;
+        t.exiting = true;
+        if (ipc_send(t, t.exception_handler, false) == blocked) return;
+    }
+    kill_thread(t, nullptr);
 }
 
 Error check_answer(const Thread& faulter, const arch::TrapFrame& reply) {

@@ -16,7 +16,7 @@ void on_fire(u32 line) {
     if (!irq) return;
     irq->pending_ack = true;
     const Capability& n = irq->notification;
-    if (!n.empty() && !n.stale()) notification_signal(static_cast<Notification&>(*n.object), n.badge);
+    if (n.live()) notification_signal(static_cast<Notification&>(*n.object), n.badge);
 }
 
 } // namespace
@@ -31,14 +31,15 @@ isok::Result<Interrupt*, Error> create_interrupt(Domain& holder, u32 line) {
     return *irq;
 }
 
-Error interrupt_bind(Interrupt& irq, const Capability& notification) {
-    irq.notification = notification;
+Error interrupt_bind(Interrupt& irq, Capability& notification) {
+    cap_delete(irq.notification);
+    cap_derive(irq.notification, notification, notification.rights, notification.badge);
     irq.pending_ack = false;
     return arch::interrupt::enable_line(irq.line) ? Error::ok : Error::bad_state;
 }
 
 Error interrupt_ack(Interrupt& irq) {
-    if (irq.notification.empty()) return Error::bad_state;
+    if (!irq.notification.live()) return Error::bad_state;
     irq.pending_ack = false;
     return arch::interrupt::enable_line(irq.line) ? Error::ok : Error::bad_state;
 }
@@ -46,6 +47,7 @@ Error interrupt_ack(Interrupt& irq) {
 void destroy_interrupt(Interrupt& irq) {
     arch::interrupt::disable_line(irq.line);
     lines[irq.line] = nullptr;
+    cap_delete(irq.notification);
     release_object(irq, sizeof(Interrupt));
 }
 

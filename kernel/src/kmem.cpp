@@ -1,8 +1,10 @@
-// Slab allocator for kernel objects: one free list per 64-byte size class, refilled a
-// page at a time from the frame allocator. Pages are never returned (type stability).
+// Slab allocator for kernel objects: one list per 64-byte size class of the pages that
+// have room, each page with its own free list. A page whose last object goes returns
+// to the frame allocator at once, so kernel memory shrinks back as objects go.
 #include <arch/layout.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/kmem.hpp>
+#include <kernel/placement.hpp>
 
 namespace kernel::kmem {
 namespace {
@@ -13,26 +15,57 @@ constexpr usize classes = frame_size / granule;
 struct FreeObject {
     FreeObject* next;
 };
-// A free slot's link must not overwrite the generation of the object that was there.
-static_assert(__builtin_offsetof(KernelObject, generation) >= sizeof(FreeObject));
+
+// The first granule of every slab page.
+struct Slab {
+    FreeObject* free = nullptr;
+    Slab* prev = nullptr; // in the list of pages of its class that have room
+    Slab* next = nullptr;
+    u32 used = 0;
+};
+static_assert(sizeof(Slab) <= granule);
+static_assert(max_object_size == frame_size - granule);
 
 FrameAllocator* allocator = nullptr;
-FreeObject* free_lists[classes + 1];
+Slab* with_room[classes + 1];
+usize slab_pages = 0;
 
 usize class_of(usize size) { return (size + granule - 1) / granule; }
 
-bool refill(usize cls) {
+Slab& slab_of(void* object) {
+    return *reinterpret_cast<Slab*>(reinterpret_cast<u64>(object) & ~u64(frame_size - 1));
+}
+
+void push(Slab*& list, Slab& s) {
+    s.prev = nullptr;
+    s.next = list;
+    if (list) list->prev = &s;
+    list = &s;
+}
+
+void remove(Slab*& list, Slab& s) {
+    if (s.prev)
+        s.prev->next = s.next;
+    else
+        list = s.next;
+    if (s.next) s.next->prev = s.prev;
+    s.prev = s.next = nullptr;
+}
+
+Slab* new_slab(usize cls) {
     auto frame = allocator->allocate();
-    if (!frame) return false;
+    if (!frame) return nullptr;
     auto* page = static_cast<isok::u8*>(arch::phys_to_virt(*frame));
     __builtin_memset(page, 0, frame_size);
+    auto* s = new (page) Slab();
     usize size = cls * granule;
-    for (usize off = 0; off + size <= frame_size; off += size) {
+    for (usize off = granule; off + size <= frame_size; off += size) {
         auto* f = reinterpret_cast<FreeObject*>(page + off);
-        f->next = free_lists[cls];
-        free_lists[cls] = f;
+        f->next = s->free;
+        s->free = f;
     }
-    return true;
+    ++slab_pages;
+    return s;
 }
 
 } // namespace
@@ -43,20 +76,37 @@ usize slot_size(usize size) { return class_of(size) * granule; }
 
 FrameAllocator& frames() { return *allocator; }
 
+usize pages() { return slab_pages; }
+
 void* take(usize size) {
-    KERNEL_ASSERT(size > 0 && size <= frame_size);
+    KERNEL_ASSERT(size > 0 && size <= max_object_size);
     usize cls = class_of(size);
-    if (!free_lists[cls] && !refill(cls)) return nullptr;
-    FreeObject* f = free_lists[cls];
-    free_lists[cls] = f->next;
+    Slab* s = with_room[cls];
+    if (!s) {
+        s = new_slab(cls);
+        if (!s) return nullptr;
+        push(with_room[cls], *s);
+    }
+    FreeObject* f = s->free;
+    s->free = f->next;
+    ++s->used;
+    if (!s->free) remove(with_room[cls], *s);
     return f;
 }
 
 void give(void* object, usize size) {
     usize cls = class_of(size);
+    Slab& s = slab_of(object);
+    KERNEL_ASSERT(s.used > 0);
+    bool was_full = !s.free;
     auto* f = static_cast<FreeObject*>(object);
-    f->next = free_lists[cls];
-    free_lists[cls] = f;
+    f->next = s.free;
+    s.free = f;
+    if (was_full) push(with_room[cls], s);
+    if (--s.used > 0) return;
+    remove(with_room[cls], s);
+    --slab_pages;
+    (void)allocator->free(arch::virt_to_phys(&s));
 }
 
 } // namespace kernel::kmem

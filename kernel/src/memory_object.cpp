@@ -6,6 +6,7 @@
 #include <kernel/assert.hpp>
 #include <kernel/hart.hpp>
 #include <kernel/memory_object.hpp>
+#include <kernel/reclaim.hpp>
 
 namespace kernel {
 namespace {
@@ -97,6 +98,7 @@ Error map_memory(Domain& domain, Memory& memory, u64 first, u64 address, u64 pag
     domain.mappings.push_front(m);
     memory.mappings.push_front(m);
     count_mapping(m, +1);
+    reclaim::hold(memory); // mapped memory lives on without a capability (a loaded program)
     return Error::ok;
 }
 
@@ -116,6 +118,7 @@ void destroy_mapping(Mapping& m) {
         count_mapping(m, -1);
         m.domain->mappings.remove(m);
         m.memory->mappings.remove(m);
+        reclaim::release(*m.memory);
     }
     release_object(m, sizeof(Mapping));
 }

@@ -45,7 +45,7 @@ void load_segment(Domain& d, const isok::elf::Segment& s) {
     map(d, m, first, rights, "image");
 }
 
-void store(Domain& d, u64 slot, KernelObject& object, u64 rights) { *d.caps.slot(slot).value() = make_capability(object, rights); }
+void store(Domain& d, u64 slot, KernelObject& object, u64 rights) { cap_mint(*d.caps.slot(slot).value(), object, rights); }
 
 startup::Info& startup_page(const Platform& platform, Memory& page) {
     auto* info = static_cast<startup::Info*>(arch::phys_to_virt(page.base));
@@ -113,7 +113,6 @@ bool start(const Platform& platform, const isok::bootimage::Image& image) {
     if (!memory) refuse_boot("root: no memory for its domain");
     auto* d = new (memory) Domain();
     d->type = ObjectType::domain;
-    d->generation = 1;
     u64 free_bytes = kmem::frames().free_frames() * frame_size;
     if (!d->init(free_bytes - free_bytes / kernel_reserve_fraction, cap_slots, false, abi::max_priority)) refuse_boot("root: cannot build its domain");
 

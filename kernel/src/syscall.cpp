@@ -1,5 +1,7 @@
 // The system-call table. Adding a call is adding its number to abi.hpp, a handler,
 // and one line here.
+#include <kernel/hart.hpp>
+#include <kernel/reclaim.hpp>
 #include <kernel/syscall.hpp>
 
 namespace kernel {
@@ -39,6 +41,7 @@ constexpr Entry entries[] = {
     {Syscall::guest_console, sys_guest_console},
     {Syscall::console_log, sys_console_log},
     {Syscall::domain_stats, sys_domain_stats},
+    {Syscall::revoke, sys_revoke},
 };
 
 constexpr usize table_size = usize(Syscall::count);
@@ -57,11 +60,18 @@ static_assert(sizeof(entries) / sizeof(entries[0]) == table_size, "every system 
 } // namespace
 
 void handle_syscall(Thread& caller) {
+    Hart& self = this_hart();
     arch::TrapFrame& f = caller.frame();
     f.sepc += 4; // resume after the ecall, whether the call returns now or after blocking
     u64 number = f.a(7);
+    self.in_syscall = &caller;
     Error e = number < table_size ? table.handlers[number](caller, f) : Error::bad_syscall;
-    if (e != blocked) f.a(0) = u64(e);
+    // What the call left without a capability or a mapping goes before user mode runs.
+    if (reclaim::pending()) [[unlikely]]
+        reclaim::run();
+    bool alive = self.in_syscall == &caller;
+    self.in_syscall = nullptr;
+    if (alive && e != blocked) f.a(0) = u64(e);
 }
 
 } // namespace kernel

@@ -47,9 +47,7 @@ Error sys_console_log(Thread& t, arch::TrapFrame& f) {
     case abi::ConsoleLogOp::claim: {
         auto n = t.domain->caps.lookup(f.a(2), ObjectType::notification, rights::write);
         if (!n) return n.error();
-        Capability listener = **n;
-        listener.badge = f.a(3);
-        console::hand_over(listener);
+        console::hand_over(**n, f.a(3));
         return Error::ok;
     }
     case abi::ConsoleLogOp::read:

@@ -47,6 +47,7 @@ abi::DomainStats stats_of(Domain& d) {
     s.kernel_exits = c.kernel_exits;
     s.interrupts = c.interrupts;
     s.injected = c.injected;
+    s.restarts = c.restarts;
     return s;
 }
 

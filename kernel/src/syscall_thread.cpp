@@ -2,6 +2,7 @@
 #include <kernel/hart.hpp>
 #include <kernel/console.hpp>
 #include <kernel/console_log.hpp>
+#include <kernel/exception.hpp>
 #include <kernel/notification.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/syscall.hpp>
@@ -38,12 +39,14 @@ Error set_registers(Thread& target, u64 pc, u64 sp, u64 arg) {
 
 Error set_exception_handler(Thread& caller, Thread& target, u64 slot) {
     if (slot == ~u64{0}) {
-        target.exception_handler.clear();
+        cap_delete(target.exception_handler);
         return Error::ok;
     }
     auto cap = caller.domain->caps.lookup(slot, ObjectType::endpoint, rights::write);
     if (!cap) return cap.error();
-    target.exception_handler = **cap;
+    // The thread holds a capability derived from the caller's: revoking that takes it too.
+    cap_delete(target.exception_handler);
+    cap_derive(target.exception_handler, **cap, (*cap)->rights, (*cap)->badge);
     return Error::ok;
 }
 
@@ -137,7 +140,7 @@ Error sys_yield(Thread& t, arch::TrapFrame&) {
 
 Error sys_exit(Thread& t, arch::TrapFrame& f) {
     if (f.a(0) != 0) console::print("kernel: thread %u of domain %u exited with code %ld\n", t.id, t.domain->id, long(f.a(0)));
-    kill_thread(t, nullptr);
+    exit_thread(t, f.a(0));
     return blocked;
 }
 

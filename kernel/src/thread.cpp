@@ -18,6 +18,7 @@ constexpr const char* abandoned = "its exception handler did not reply";
 // Returns a thread left waiting on t for an exception reply, which must die too.
 [[nodiscard]] Thread* detach(Thread& t, ThreadState new_state) {
     t.guest.waiting = false;
+    t.exiting = false;
     Thread* orphan = ipc_cancel(t);
     notification_cancel(t);
     scheduler::remove(t, new_state);
@@ -69,8 +70,10 @@ void stop_thread(Thread& t) {
 }
 
 void destroy_thread(Thread& t) {
+    if (this_hart().in_syscall == &t) this_hart().in_syscall = nullptr;
     kill_abandoned(detach(t, ThreadState::dead));
     (void)notification_bind(t, nullptr);
+    cap_delete(t.exception_handler);
     if (t.vcpu) {
         harts::unload_vcpu(t.guest);
         for (const arch::VcpuState*& last : t.domain->guest_tags.last_vcpu)

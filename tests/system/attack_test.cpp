@@ -148,3 +148,38 @@ TEST_F(AttackTest, AReplyCarriesCapabilitiesOnlyWithGrant) {
     EXPECT_EQ(seen[3], "attack reply-grant: a capability arrived") << "with grant";
     EXPECT_TRUE(run.contains("[attacker] attack reply-grant: refused: a reply carries capabilities only through a receive capability with grant\n"));
 }
+
+// Revocation: every copy derived from a revoked capability goes stale at once, in every
+// domain and however it got there (copies of copies, a badged copy, a grant through
+// IPC); the capability revoked and those beside or above it stay.
+TEST_F(AttackTest, ARevokeTakesEveryDerivedCopyAndNothingElse) {
+    QemuRun run = attack("attack_revoke");
+    for (const char* step : {"a copy of the revoked copy: stale", "the revoked copy itself: ok", "the original, above it: ok",
+                             "the badged copy, beside it: ok", "send on a revoked copy: stale",
+                             "revoke on a revoked copy: stale", "the original after its revoke: ok"})
+        EXPECT_TRUE(run.contains(std::string("[attacker] attack revoke: ") + step + "\n")) << step;
+    EXPECT_TRUE(run.contains("[attacker] attack revoke: after the revoke, 18 of the 18 copies are stale\n"));
+    EXPECT_TRUE(run.contains("[attacker] attack revoke: refused: every copy derived from a revoked capability is stale, and nothing else\n"));
+}
+
+// A revoke of 61,504 capabilities is one system call, but it stops whenever an interrupt
+// or another hart waits: a higher-priority thread woken every 200 us from the other
+// hart runs again and again during it, each time well within a time slice.
+TEST_F(AttackTest, ALongRevokeDoesNotHoldOffAHigherPriorityThread) {
+    QemuConfig c;
+    c.kernel = kernel_path;
+    c.boot_image = test_image("attack_revoke_latency");
+    c.until = "[attacker] attacker done\r\n";
+    c.timeout = std::chrono::seconds(120);
+    QemuRun run = boot(c);
+    std::erase(run.console, '\r');
+    ASSERT_TRUE(run.reached_until);
+    EXPECT_FALSE(run.contains("KERNEL"));
+    auto figures = run.match(R"(\[attacker\] attack revoke-latency: revoking (\d+) capabilities took (\d+) us \(ok\), stopped (\d+) times for an interrupt or another hart; the witness woke (\d+) times meanwhile, the longest after (\d+) us)");
+    ASSERT_EQ(figures.size(), 6u);
+    EXPECT_EQ(figures[1], "61504");
+    EXPECT_GT(std::stoull(figures[3]), 0u) << "the revoke never stopped";
+    EXPECT_GT(std::stoull(figures[4]), 0u) << "the witness never ran during the revoke";
+    EXPECT_LT(std::stoull(figures[5]), 100'000u) << "held off for a time slice";
+    EXPECT_TRUE(run.contains("[attacker] attack revoke-latency: refused: a long revoke stops for a waiting higher-priority thread\n"));
+}

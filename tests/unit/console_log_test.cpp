@@ -16,7 +16,7 @@ protected:
     void SetUp() override {
         KernelTest::SetUp();
         n = &notification();
-        log::claim(kernel::make_capability(*n, isok::abi::rights::write, 0b100));
+        log::claim(cap(*n, isok::abi::rights::write), 0b100);
         drain();
     }
     void TearDown() override {

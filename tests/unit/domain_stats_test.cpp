@@ -37,7 +37,9 @@ protected:
 
     // The system call as asker makes it, with a capability to d in its slot.
     Error ask(Domain& d, u64 rights = rights::read, u64 address = stats_page, u64 length = sizeof(abi::DomainStats)) {
-        **asker_domain->caps.slot(domain_slot) = kernel::make_capability(d, rights);
+        kernel::Capability& slot = **asker_domain->caps.slot(domain_slot);
+        kernel::cap_delete(slot);
+        kernel::cap_mint(slot, d, rights);
         arch::TrapFrame& f = asker->frame();
         f.a(0) = domain_slot;
         f.a(1) = address;
@@ -66,7 +68,7 @@ TEST_F(DomainStats, CallAndReplyCountOneMessageEachWayOnBothSides) {
     Thread& client = started(5);
     run_as(client);
     load(client, abi::message_info(1, 1), {42});
-    ASSERT_EQ(kernel::ipc_send(client, kernel::make_capability(ep, rights::write), true), kernel::blocked);
+    ASSERT_EQ(kernel::ipc_send(client, cap(ep, rights::write), true), kernel::blocked);
     ASSERT_EQ(run(), &server);
     load(server, abi::message_info(2, 1), {43});
     ASSERT_EQ(kernel::ipc_reply_receive(server, ep, false), kernel::blocked);
@@ -81,7 +83,7 @@ TEST_F(DomainStats, CallAndReplyCountOneMessageEachWayOnBothSides) {
 
     // A plain send, taken by a receive that finds it queued.
     load(client, abi::message_info(3, 0));
-    ASSERT_EQ(kernel::ipc_send(client, kernel::make_capability(ep, rights::write), false), Error::ok);
+    ASSERT_EQ(kernel::ipc_send(client, cap(ep, rights::write), false), Error::ok);
     EXPECT_EQ(stats(*root).ipc_sent, 2u);
     EXPECT_EQ(stats(*root).ipc_received, 1u);
     EXPECT_EQ(stats(server_domain).ipc_received, 2u);
@@ -97,7 +99,7 @@ TEST_F(DomainStats, ACallLeftUnansweredCountsAsOneMessage) {
     Thread& client = started(5);
     run_as(client);
     load(client, abi::message_info(1, 0));
-    ASSERT_EQ(kernel::ipc_send(client, kernel::make_capability(ep, rights::write), true), kernel::blocked);
+    ASSERT_EQ(kernel::ipc_send(client, cap(ep, rights::write), true), kernel::blocked);
     ASSERT_EQ(run(), &server);
     ASSERT_EQ(kernel::ipc_receive(server, ep, false), kernel::blocked) << "receives again without replying";
     EXPECT_EQ(result(client), Error::reply_dropped);
@@ -118,7 +120,7 @@ TEST_F(DomainStats, ACallerStoppedBeforeTheReplyCountsAsOneMessage) {
     Thread& client = started(5);
     run_as(client);
     load(client, abi::message_info(1, 0));
-    ASSERT_EQ(kernel::ipc_send(client, kernel::make_capability(ep, rights::write), true), kernel::blocked);
+    ASSERT_EQ(kernel::ipc_send(client, cap(ep, rights::write), true), kernel::blocked);
     ASSERT_EQ(run(), &server);
     kernel::stop_thread(client);
     EXPECT_EQ(kernel::ipc_reply(server), Error::no_reply);
@@ -137,7 +139,7 @@ TEST_F(DomainStats, AnExceptionCountsAsAFaultOnceAHandlerHasIt) {
     run_as(handler);
     ASSERT_EQ(kernel::ipc_receive(handler, ep, false), kernel::blocked);
     Thread& faulter = started(5, &faulting);
-    faulter.exception_handler = kernel::make_capability(ep, rights::write);
+    kernel::cap_mint(faulter.exception_handler, ep, rights::write);
     faulter.frame().scause = 13; // a load page fault
     run_as(faulter);
     kernel::raise_exception(faulter);

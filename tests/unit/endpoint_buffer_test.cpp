@@ -22,7 +22,7 @@ protected:
 
     Error call(u64 length) {
         load(*client, abi::message_info(3, length), {0, 1, 2, 3});
-        return kernel::ipc_send(*client, kernel::make_capability(*ep, rights::write), true);
+        return kernel::ipc_send(*client, cap(*ep, rights::write), true);
     }
 
     Endpoint* ep = nullptr;

@@ -16,7 +16,7 @@ protected:
         KernelTest::SetUp();
         ep = &endpoint();
         gift = &notification();
-        *slot(*root, given_slot) = kernel::make_capability(*gift, rights::read | rights::write, 0x55);
+        kernel::cap_mint(*slot(*root, given_slot), *gift, rights::read | rights::write, 0x55);
         server_domain = &domain();
         server = &started(10, server_domain);
         give_ipc_buffer(*server).receive_slots[0] = offered_slot;
@@ -34,13 +34,13 @@ protected:
         run_as(*client);
         load(*client, abi::message_info(1, 0, caps));
         u64 r = rights::write | (send_grant ? rights::grant : 0);
-        ASSERT_EQ(kernel::ipc_send(*client, kernel::make_capability(*ep, r), true), kernel::blocked);
+        ASSERT_EQ(kernel::ipc_send(*client, cap(*ep, r), true), kernel::blocked);
         ASSERT_EQ(run(), server);
     }
 
     // The server replies with the capability in its own slot given_slot.
     Error reply_with_capability() {
-        *slot(*server_domain, given_slot) = kernel::make_capability(*gift, rights::read, 0x66);
+        kernel::cap_mint(*slot(*server_domain, given_slot), *gift, rights::read, 0x66);
         buffer(*server).send_caps[0] = given_slot;
         buffer(*client).receive_slots[0] = offered_slot;
         load(*server, abi::message_info(1, 0, 1));
@@ -89,7 +89,7 @@ TEST_F(EndpointCaps, ReplyCarriesNoCapabilityWhenTheServerReceivedWithoutGrant) 
 
 TEST_F(EndpointCaps, ReplyReceiveUsesTheGrantOfTheReceiveThatTookTheCall) {
     call(false, false);
-    *slot(*server_domain, given_slot) = kernel::make_capability(*gift, rights::read);
+    kernel::cap_mint(*slot(*server_domain, given_slot), *gift, rights::read);
     buffer(*server).send_caps[0] = given_slot;
     buffer(*client).receive_slots[0] = offered_slot;
     load(*server, abi::message_info(1, 0, 1));
@@ -100,7 +100,7 @@ TEST_F(EndpointCaps, ReplyReceiveUsesTheGrantOfTheReceiveThatTookTheCall) {
 
 TEST_F(EndpointCaps, OccupiedReceiveSlotIsNeverOverwritten) {
     Endpoint& mine = endpoint(server_domain);
-    *slot(*server_domain, offered_slot) = kernel::make_capability(mine, rights::read);
+    kernel::cap_mint(*slot(*server_domain, offered_slot), mine, rights::read);
     call(false, true);
     EXPECT_EQ(abi::info_caps(info(*server)), 0u);
     EXPECT_EQ(slot(*server_domain, offered_slot)->object, &mine);

@@ -15,7 +15,7 @@ protected:
         ep = &endpoint();
     }
 
-    Capability send_cap() const { return kernel::make_capability(*ep, rights::write); }
+    const Capability& send_cap() { return cap(*ep, rights::write); }
 
     // t runs and makes a call (or send) that nobody takes.
     void queue_on_endpoint(Thread& t, bool call) {
@@ -167,7 +167,7 @@ TEST_F(EndpointTeardown, ChainOfAbandonedFaultersDiesWhole) {
     for (int i = 1; i < 3; ++i) {
         run_as(*chain[i]);
         ASSERT_EQ(kernel::ipc_receive(*chain[i], *handlers[i - 1], false), Error::ok);
-        ASSERT_EQ(kernel::ipc_send_exception(*chain[i], kernel::make_capability(*handlers[i], rights::write)),
+        ASSERT_EQ(kernel::ipc_send_exception(*chain[i], cap(*handlers[i], rights::write)),
                   kernel::blocked);
     }
     kernel::kill_thread(*chain[2], "killed");

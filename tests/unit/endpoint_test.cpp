@@ -23,7 +23,7 @@ protected:
         return s;
     }
 
-    Capability send_cap(u64 badge = 0) const { return kernel::make_capability(*ep, rights::write, badge); }
+    const Capability& send_cap(u64 badge = 0) { return cap(*ep, rights::write, badge); }
 
     Endpoint* ep = nullptr;
 };

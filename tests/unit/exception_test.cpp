@@ -41,7 +41,7 @@ protected:
     // The faulter traps on the instruction at code_page with cause and address.
     void trap(const void* bits, isok::usize size, u64 cause, u64 address) {
         std::memcpy(code, bits, size);
-        faulter->exception_handler = kernel::make_capability(*ep, rights::write, 7);
+        kernel::cap_mint(faulter->exception_handler, *ep, rights::write, 7);
         arch::TrapFrame& f = faulter->frame();
         f.sepc = code_page;
         f.scause = cause;
@@ -197,7 +197,7 @@ protected:
     // The vCPU exits to the VMM from VS-mode (or VU-mode) with a guest-page fault at a
     // guest-virtual address.
     void exit_from(bool supervisor, u64 guest_virtual) {
-        vcpu->exception_handler = kernel::make_capability(*ep, rights::write, 1);
+        kernel::cap_mint(vcpu->exception_handler, *ep, rights::write, 1);
         arch::TrapFrame& f = vcpu->frame();
         f.sepc = guest_pc;
         f.stval = guest_virtual;

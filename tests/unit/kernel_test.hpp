@@ -7,6 +7,7 @@
 #include <kernel/hart.hpp>
 #include <kernel/kernel_lock.hpp>
 #include <kernel/notification.hpp>
+#include <kernel/reclaim.hpp>
 #include <kernel/scheduler.hpp>
 #include <kernel/user_memory.hpp>
 #include <kernel_fakes/console.hpp>
@@ -16,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
 #include <initializer_list>
 #include <stdexcept>
 #include <vector>
@@ -54,6 +56,7 @@ protected:
     }
 
     void TearDown() override {
+        for (Capability& c : held) kernel::cap_delete(c);
         for (Thread* t : threads) kernel::destroy_thread(*t);
         for (Endpoint* e : endpoints) kernel::destroy_endpoint(*e);
         for (Notification* n : notifications) kernel::destroy_notification(*n);
@@ -63,6 +66,7 @@ protected:
             EXPECT_EQ(d->budget_left(), budget) << "domain " << d->id << " was not refunded";
             kernel::release_object(*d, sizeof(Domain));
         }
+        EXPECT_FALSE(kernel::reclaim::pending()) << "an object the test made is left on the reclamation queue";
         if (kernel::kernel_lock::held()) kernel::kernel_lock::release();
     }
 
@@ -118,6 +122,14 @@ protected:
         if (t.state != ThreadState::running && t.state != ThreadState::ready) start(t);
         Thread* picked = run();
         if (picked != &t) throw std::runtime_error("the scheduler picked another thread");
+    }
+
+    // A capability the test holds outside any capability space, as the kernel holds a
+    // thread's exception handler; deleted after the test.
+    Capability& cap(kernel::KernelObject& o, u64 r, u64 badge = 0) {
+        Capability& c = held.emplace_back();
+        kernel::cap_mint(c, o, r, badge);
+        return c;
     }
 
     Endpoint& endpoint(Domain* d = nullptr) {
@@ -216,6 +228,7 @@ private:
     std::vector<Page> pages;
     u64 ipc_buffers = 0;
     std::vector<Domain*> domains;
+    std::deque<Capability> held;
 };
 
 } // namespace ktest

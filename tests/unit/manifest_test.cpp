@@ -9,7 +9,7 @@ namespace {
 using namespace manifest_fixture;
 namespace plan = isok::plan;
 
-const std::string process_keys = "name, image, priority, max_priority, budget, stack, time_slice, fault_handler, caps, args, harts";
+const std::string process_keys = "name, image, priority, max_priority, budget, stack, time_slice, fault_handler, caps, args, harts, restart, restart_limit";
 
 std::vector<Case> cases() {
     std::string hub = "[[process]]\nname = \"hub\"\nimage = \"ping.elf\"\ncaps = 16\n" + ping, wide;

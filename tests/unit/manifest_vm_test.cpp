@@ -14,7 +14,7 @@ using isok::MiB;
 
 const std::string vm = "[[vm]]\nname = \"linux\"\nkernel = \"Image\"\n";
 const std::string vm_keys =
-    "name, kernel, initrd, memory, vcpus, priority, time_slice, bootargs, devices, vmm, vmm_budget, harts";
+    "name, kernel, initrd, memory, vcpus, priority, time_slice, bootargs, devices, vmm, vmm_budget, harts, restart, restart_limit";
 
 std::vector<Case> cases() {
     std::string many_vms = head + ping, many_entries = head;

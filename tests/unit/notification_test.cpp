@@ -114,7 +114,7 @@ TEST_F(Notifications, PendingBoundBitsComeBeforeAQueuedSender) {
     Thread& sender = started(5);
     run_as(sender);
     load(sender, abi::message_info(1, 1), {77});
-    ASSERT_EQ(kernel::ipc_send(sender, kernel::make_capability(ep, rights::write), false), kernel::blocked);
+    ASSERT_EQ(kernel::ipc_send(sender, cap(ep, rights::write), false), kernel::blocked);
     Thread& server = started(5);
     ASSERT_EQ(kernel::notification_bind(server, n), Error::ok);
     kernel::notification_signal(*n, 1);

@@ -20,7 +20,7 @@ using plan::Error;
 // console service is process 0, its inputs shell and linux. Literal offsets of
 // docs/plan-format.md: no endpoints, grants, ports, partitions or disks.
 constexpr size_t P = 4, V = 1, C = 2;
-constexpr size_t input_at(size_t i) { return 88 + 408 * P + 440 * V + 40 * i; }
+constexpr size_t input_at(size_t i) { return 88 + 416 * P + 440 * V + 40 * i; }
 constexpr size_t sample_size = input_at(C);
 constexpr u32 service = 0, shell = 1, vmm = 2, other = 3;
 
@@ -107,11 +107,11 @@ TEST(PlanConsole, APlanWithoutAConsoleSaysSo) {
 TEST(PlanConsole, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
-    EXPECT_EQ(get32(v, 8), 5u);
+    EXPECT_EQ(get32(v, 8), 6u);
     EXPECT_EQ(get64(v, 24), sample_size);
     EXPECT_EQ(get32(v, 80), service);
     EXPECT_EQ(get32(v, 84), C);
-    EXPECT_STREQ(str(v, 88 + 408 * P), "linux"); // the VM record, right before the inputs
+    EXPECT_STREQ(str(v, 88 + 416 * P), "linux"); // the VM record, right before the inputs
     EXPECT_STREQ(str(v, input_at(0)), "shell");
     EXPECT_EQ(get32(v, input_at(0) + 32), shell);
     EXPECT_EQ(get32(v, input_at(0) + 36), 0u);

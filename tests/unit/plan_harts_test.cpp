@@ -16,8 +16,8 @@ using plan::Error;
 // The sample: processes ping (harts 3, 1), pong (unset), linux.vmm (hart 2); VM linux
 // (harts 2, 0, 5, 4 for 3 vCPUs). Literal offsets of docs/plan-format.md.
 constexpr size_t P = 3, V = 1;
-constexpr size_t process_at(size_t i) { return 88 + 408 * i; }
-constexpr size_t vm_at(size_t i) { return 88 + 408 * P + 440 * i; } // no endpoints, no grants
+constexpr size_t process_at(size_t i) { return 88 + 416 * i; }
+constexpr size_t vm_at(size_t i) { return 88 + 416 * P + 440 * i; } // no endpoints, no grants
 constexpr size_t sample_size = vm_at(V);
 constexpr u64 MiB = 1024 * 1024;
 
@@ -74,7 +74,7 @@ TEST(PlanHarts, RoundTripGivesBackEveryList) {
 TEST(PlanHarts, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
-    EXPECT_EQ(get32(v, 8), 5u);
+    EXPECT_EQ(get32(v, 8), 6u);
     const size_t ping = process_at(0), pong = process_at(1), vm = vm_at(0);
     EXPECT_EQ(get32(v, ping + 392), 2u);
     EXPECT_EQ(get32(v, ping + 396), 0u);
@@ -83,7 +83,7 @@ TEST(PlanHarts, LayoutMatchesTheDocument) {
     for (size_t i = 402; i < 408; ++i) EXPECT_EQ(v[ping + i], 0u) << i;
     EXPECT_EQ(get32(v, pong + 392), 0u);
     EXPECT_EQ(get64(v, pong + 400), 0u);
-    EXPECT_STREQ(str(v, process_at(2)), "linux.vmm"); // the next record starts 408 bytes on
+    EXPECT_STREQ(str(v, process_at(2)), "linux.vmm"); // the next record starts 416 bytes on
     EXPECT_EQ(get32(v, vm + 424), 4u);
     EXPECT_EQ(get32(v, vm + 428), 0u);
     EXPECT_EQ(get32(v, vm + 432), 2u | 0u << 8 | 5u << 16 | 4u << 24);

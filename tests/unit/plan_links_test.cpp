@@ -22,7 +22,7 @@ using plan::Error;
 // blockd) has "data" for a and "vm1-data" for vm1; disk "disk1" (served by b) has "log" for
 // a. Literal offsets of docs/plan-format.md.
 constexpr size_t P = 5, V = 1, NP = 3, NQ = 3, ND = 2;
-constexpr size_t vm_at(size_t i) { return 88 + 408 * P + 440 * i; } // no endpoints, no grants
+constexpr size_t vm_at(size_t i) { return 88 + 416 * P + 440 * i; } // no endpoints, no grants
 constexpr size_t port_at(size_t i) { return vm_at(V) + 56 * i; }
 constexpr size_t partition_at(size_t i) { return port_at(NP) + 64 * i; }
 constexpr size_t disk_at(size_t i) { return partition_at(NQ) + 40 * i; }
@@ -129,7 +129,7 @@ TEST(PlanLinks, RolesCountWhatEachProcessServesAndHolds) {
 TEST(PlanLinks, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
-    EXPECT_EQ(get32(v, 8), 5u);
+    EXPECT_EQ(get32(v, 8), 6u);
     EXPECT_EQ(get64(v, 24), sample_size);
     EXPECT_EQ(get32(v, 64), V);
     EXPECT_EQ(get32(v, 68), NP);

@@ -22,10 +22,10 @@ constexpr u32 R = 1, W = 2, G = 8; // abi::rights read, write, grant
 
 // The sample below: 3 processes, 3 endpoints, 7 grants.
 constexpr size_t P = 3, E = 3, N = 7;
-constexpr size_t process_at(size_t i) { return 88 + 408 * i; }
-constexpr size_t endpoint_at(size_t i) { return 88 + 408 * P + 48 * i; }
-constexpr size_t grant_at(size_t i) { return 88 + 408 * P + 48 * E + 64 * i; }
-constexpr size_t sample_size = 88 + 408 * P + 48 * E + 64 * N;
+constexpr size_t process_at(size_t i) { return 88 + 416 * i; }
+constexpr size_t endpoint_at(size_t i) { return 88 + 416 * P + 48 * i; }
+constexpr size_t grant_at(size_t i) { return 88 + 416 * P + 48 * E + 64 * i; }
+constexpr size_t sample_size = 88 + 416 * P + 48 * E + 64 * N;
 
 plan::ProcessSpec process(std::string name, u32 priority) {
     return {.name = name,
@@ -149,7 +149,7 @@ TEST(Plan, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
     EXPECT_EQ(std::memcmp(v.data(), "ISOKPLAN", 8), 0);
-    EXPECT_EQ(get32(v, 8), 5u);
+    EXPECT_EQ(get32(v, 8), 6u);
     EXPECT_EQ(get32(v, 12), P);
     EXPECT_EQ(get32(v, 16), E);
     EXPECT_EQ(get32(v, 20), N);
@@ -216,7 +216,7 @@ TEST(Plan, HeaderFieldsAreChecked) {
     auto v = sample();
     v[0] = 'X';
     EXPECT_EQ(refusal(v), Error::bad_magic);
-    for (u32 old : {1u, 2u, 3u, 4u}) {
+    for (u32 old : {1u, 2u, 3u, 4u, 5u}) {
         v = sample(), put32(v, 8, old);
         EXPECT_EQ(refusal(v), Error::bad_version);
     }

@@ -20,8 +20,8 @@ using plan::Error;
 // The sample: processes hello, linux.vmm, tiny.vmm; one channel (hello serves "net" to
 // linux.vmm); VMs linux (VMM 1) and tiny (VMM 2). Literal offsets of docs/plan-format.md.
 constexpr size_t P = 3, E = 1, N = 2, V = 2;
-constexpr size_t process_at(size_t i) { return 88 + 408 * i; }
-constexpr size_t vm_at(size_t i) { return 88 + 408 * P + 48 * E + 64 * N + 440 * i; }
+constexpr size_t process_at(size_t i) { return 88 + 416 * i; }
+constexpr size_t vm_at(size_t i) { return 88 + 416 * P + 48 * E + 64 * N + 440 * i; }
 constexpr size_t sample_size = vm_at(V);
 constexpr u64 MiB = 1024 * 1024;
 
@@ -103,7 +103,7 @@ TEST(PlanVm, RoundTripGivesBackEveryValue) {
 TEST(PlanVm, LayoutMatchesTheDocument) {
     const auto v = sample();
     ASSERT_EQ(v.size(), sample_size);
-    EXPECT_EQ(get32(v, 8), 5u);
+    EXPECT_EQ(get32(v, 8), 6u);
     EXPECT_EQ(get32(v, 64), V);
     EXPECT_EQ(get64(v, 24), sample_size);
     const size_t at = vm_at(0);

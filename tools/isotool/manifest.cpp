@@ -77,7 +77,7 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
     t.string("name", p.name, true);
     if (!p.name.empty()) t.rename("process '" + p.name + "'");
     t.allow({"name", "image", "priority", "max_priority", "budget", "stack", "time_slice", "fault_handler", "caps",
-             "args", "harts"});
+             "args", "harts", "restart", "restart_limit"});
     t.string("image", p.image, true);
     t.integer("priority", p.priority, min_priority, max_priority);
     // The most its threads may give any thread: never below its own priority.
@@ -93,6 +93,11 @@ Process read_process(const toml::table& table, std::size_t index, Diagnostics& d
     }
     t.string("args", p.args, false);
     read_harts(t, p.harts);
+    t.restart(p.restart);
+    // The root restarts what it sees end: the faults of a process with a handler of its
+    // own go to that handler.
+    if (p.fault_handler && p.restart.when != RestartPolicy::When::never)
+        t.error("restart", "restart needs the root as the fault handler, not '" + *p.fault_handler + "'");
     return p;
 }
 
@@ -114,7 +119,7 @@ Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
     t.string("name", v.name, true);
     if (!v.name.empty()) t.rename("vm '" + v.name + "'");
     t.allow({"name", "kernel", "initrd", "memory", "vcpus", "priority", "time_slice", "bootargs", "devices", "vmm",
-             "vmm_budget", "harts"});
+             "vmm_budget", "harts", "restart", "restart_limit"});
     t.string("kernel", v.kernel.name, true);
     if (table.contains("initrd")) {
         v.initrd.emplace();
@@ -133,6 +138,7 @@ Vm read_vm(const toml::table& table, std::size_t index, Diagnostics& d) {
         v.vmm_budget = budget;
     }
     read_harts(t, v.harts);
+    t.restart(v.restart);
     return v;
 }
 

@@ -36,6 +36,9 @@ inline constexpr isok::u64 vmm_stack = 64 * isok::KiB;
 inline constexpr isok::u64 vmm_caps = 64;
 // A VMM's default budget: what it needs to start, and this for what it creates later.
 inline constexpr isok::u64 vmm_headroom = 128 * isok::KiB;
+// Restarts of a process or VM (restart, restart_limit): how many at most by default and at all.
+inline constexpr isok::u64 default_restart_limit = 3;
+inline constexpr isok::u64 max_restart_limit = 1000; // isok::plan::layout::max_restart_limit
 inline constexpr std::size_t max_args = 255; // startup::Info::args holds them and a NUL
 // Networks, disks and partitions: their names become capability names with a suffix.
 inline constexpr std::size_t max_link_name_length = 24;
@@ -53,6 +56,13 @@ struct Lines {
     int of(const std::string& key) const;
 };
 
+// What the root does when a process or VM ends (docs/manifest.md, "Restarts").
+struct RestartPolicy {
+    enum class When { never, on_failure, always };
+    When when = When::never;
+    isok::u64 limit = manifest_rules::default_restart_limit; // used unless never
+};
+
 struct Process {
     std::string name;
     std::string image;         // as written in the manifest
@@ -67,6 +77,7 @@ struct Process {
     std::optional<std::string> fault_handler;
     std::string args; // for startup::Info::args
     std::vector<isok::u8> harts; // its first thread runs on harts[0]; empty: the root's choice
+    RestartPolicy restart;
     Footprint need;   // the least budget it can run in, once checked
     Lines lines;
 };
@@ -100,6 +111,7 @@ struct Vm {
     std::vector<isok::u8> harts;          // vCPU i runs on harts[i % size]; empty: the root's choice
     GuestFile vmm{manifest_rules::default_vmm, {}, {}}; // the VMM's ELF
     std::optional<isok::u64> vmm_budget;  // as written; vmm_budget_bytes() otherwise
+    RestartPolicy restart;                // the VM's with its VMM's
     VmFootprint need;                     // the VM's own domain, once checked
     Footprint vmm_need;                   // the least budget its VMM can run in, once checked
     Lines lines;

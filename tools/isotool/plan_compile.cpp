@@ -32,6 +32,15 @@ std::optional<GrantedCap> channel_cap(const Channel& c, std::size_t channel, con
     return GrantedCap{c.name, plan::Role::client, channel, u64(client - c.clients.begin() + 1), send};
 }
 
+// The plan's form of a restart policy: never carries no limit.
+void set_restart(plan::ProcessSpec& spec, const RestartPolicy& r) {
+    using When = RestartPolicy::When;
+    spec.restart = r.when == When::always       ? plan::Restart::always
+                   : r.when == When::on_failure ? plan::Restart::on_failure
+                                                : plan::Restart::never;
+    spec.restart_limit = r.when == When::never ? 0 : u32(r.limit);
+}
+
 plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::vector<u32>& fault_endpoints) {
     const Process& p = m.processes[index];
     plan::ProcessSpec spec{.name = p.name,
@@ -50,6 +59,7 @@ plan::ProcessSpec process_spec(const Manifest& m, std::size_t index, const std::
         const auto handled = handled_by(m, spec.fault_handler);
         spec.fault_badge = u64(std::find(handled.begin(), handled.end(), index) - handled.begin() + 1);
     }
+    set_restart(spec, p.restart);
     return spec;
 }
 
@@ -73,6 +83,7 @@ plan::ProcessSpec vmm_spec(const Manifest& m, std::size_t vm) {
                            .time_slice = u32(manifest_rules::default_time_slice),
                            .cap_slots = u32(manifest_rules::vmm_caps)};
     if (!v.harts.empty()) spec.harts = {v.harts[0]};
+    set_restart(spec, v.restart);
     return spec;
 }
 

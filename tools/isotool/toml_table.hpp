@@ -41,6 +41,9 @@ public:
     // An array of inline tables, like ports = [ { domain = "a", mac = "..." } ].
     void tables(std::string_view key, std::vector<const toml::table*>& out, bool required);
 
+    // restart and restart_limit (docs/manifest.md, "Restarts"), into out.
+    void restart(RestartPolicy& out);
+
     // Reports a message about the key, on its line.
     void error(std::string_view key, const std::string& message);
 

@@ -16,7 +16,7 @@ void stop_listening();
 bool is_uart_window(isok::PhysAddr base);
 // The console service takes the UART: output goes into the log from now on, and the
 // listener (a notification) hears of it.
-void hand_over(const Capability& listener);
+void hand_over(Capability& listener, isok::u64 badge);
 // The kernel writes the UART again, first what the log still holds (a release, the
 // service's notification gone, a panic).
 void take_back();

@@ -7,8 +7,9 @@
 namespace kernel::console_log {
 
 bool claimed();
-// From now on output goes into the log and `listener` (a notification) hears of it.
-void claim(const Capability& listener);
+// From now on output goes into the log and `listener` (a notification) hears of it,
+// signalled with `badge` through a capability the log derives from it.
+void claim(Capability& listener, u64 badge);
 // The log is the kernel's no longer; what it still holds is the caller's to write out.
 void release();
 

@@ -22,6 +22,7 @@ struct Counters {
     isok::u64 kernel_exits = 0; // a vCPU's exits the kernel answered itself
     isok::u64 interrupts = 0;   // notification bits it took; virtual interrupts raised into it
     isok::u64 injected = 0;     // a vCPU's exceptions its handler handed to the guest
+    isok::u64 restarts = 0;     // long system calls stopped for an interrupt, to go on later
 
     void add(const Counters& o) {
         cpu_ticks += o.cpu_ticks;
@@ -33,6 +34,7 @@ struct Counters {
         kernel_exits += o.kernel_exits;
         interrupts += o.interrupts;
         injected += o.injected;
+        restarts += o.restarts;
     }
 };
 

@@ -37,6 +37,9 @@ public:
     void refund(u64 bytes);
     u64 budget() const { return budget_; }
     u64 budget_left() const { return budget_ - used_; }
+    // What its page tables take of its budget. They stay while the domain does, as the
+    // mappings they held come and go: a domain's budget returns whole only with it.
+    u64 table_bytes() const { return tables_.held() * frame_size; }
 
     // Frames charged to this domain.
     isok::Result<isok::PhysAddr, Error> take_frames(usize count, u64 align = frame_size);
@@ -61,9 +64,11 @@ private:
         explicit Tables(Domain& d) : domain_(d) {}
         isok::Result<isok::PhysAddr, arch::MapError> take(usize count, u64 align) override;
         void give(isok::PhysAddr frame, usize count) override;
+        usize held() const { return held_; }
 
     private:
         Domain& domain_;
+        usize held_ = 0; // frames of page tables now
     };
 
     Tables tables_{*this};
@@ -74,9 +79,10 @@ private:
     usize cap_frame_count_ = 0;
 };
 
-// Makes a kernel object for `payer`, charged to its budget. The generation carried
-// over from the memory's previous occupant is advanced, never reset.
+// Makes a kernel object for `payer`, charged to its budget. The caller gives it its first
+// capability (cap_mint): an object nothing names is reclaimed.
 template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
+    static_assert(sizeof(T) <= kmem::max_object_size);
     u64 cost = kmem::slot_size(sizeof(T));
     if (!payer.charge(cost)) return isok::fail(Error::no_budget);
     void* memory = kmem::take(sizeof(T));
@@ -84,10 +90,8 @@ template <class T> isok::Result<T*, Error> create_object(Domain& payer) {
         payer.refund(cost);
         return isok::fail(Error::no_memory);
     }
-    u64 previous = static_cast<KernelObject*>(memory)->generation;
     T* object = new (memory) T();
     object->type = T::object_type;
-    object->generation = previous + 1;
     object->payer = &payer;
     object->charged = cost;
     payer.paid.push_front(*object);

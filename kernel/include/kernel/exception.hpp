@@ -13,6 +13,11 @@ void raise_exception(Thread& t);
 // handler has it: the caller knows which, and no cause is looked at twice.
 void deliver_exception(Thread& t, u64& tally);
 
+// The thread exits with `code`: its handler, when it has a usable one, is sent the exit
+// notice (isok::abi::exit_label). The thread is dead, or waits for the handler to take
+// the notice and then dies (endpoint.cpp); it never runs again either way.
+void exit_thread(Thread& t, u64 code);
+
 // Whether the handler's reply (its registers) is one the faulter can take: ok, or
 // bad_argument (an unknown action; an inject to a thread, or of a cause no hart raises
 // to a guest). Asked before anything is changed, so a bad reply loses nothing.

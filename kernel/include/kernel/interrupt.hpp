@@ -13,12 +13,12 @@ public:
     static constexpr ObjectType object_type = ObjectType::interrupt;
     u32 line = 0;
     bool pending_ack = false; // fired, masked, not yet acknowledged
-    Capability notification;  // a copy of the bound notification capability (its badge is signalled)
+    Capability notification;  // derived from the bound notification capability (its badge is signalled)
 };
 
 // The interrupt object of a PLIC line, charged to holder; the line stays masked until bound.
 isok::Result<Interrupt*, Error> create_interrupt(Domain& holder, u32 line);
-Error interrupt_bind(Interrupt& irq, const Capability& notification);
+Error interrupt_bind(Interrupt& irq, Capability& notification);
 Error interrupt_ack(Interrupt& irq);
 void destroy_interrupt(Interrupt& irq);
 

@@ -31,6 +31,12 @@ inline void release() {
         detail::wake_sleepers(asleep);
 }
 
+// Another hart waits for the lock this hart holds: a long operation stops for it.
+inline bool contended() {
+    return __atomic_load_n(&detail::next_ticket, __ATOMIC_RELAXED) -
+               __atomic_load_n(&detail::now_serving, __ATOMIC_RELAXED) > 1;
+}
+
 // For assertions: somebody holds the lock (not necessarily this hart).
 inline bool held() {
     return __atomic_load_n(&detail::now_serving, __ATOMIC_RELAXED) !=

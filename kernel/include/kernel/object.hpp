@@ -1,5 +1,5 @@
-// What every kernel object shares: its type, the generation that makes capabilities
-// to a destroyed object stale, and the domain whose budget pays for it.
+// What every kernel object shares: its type, the capabilities that name it, the domain
+// whose budget pays for it, and its place on the queue of objects nothing names any more.
 #pragma once
 #include <isok/abi.hpp>
 #include <kernel/list.hpp>
@@ -13,17 +13,22 @@ using isok::abi::Error;
 using isok::abi::ObjectType;
 
 class Domain;
+struct Capability;
 
 struct PaidBy; // the list of objects a domain pays for
+struct Unheld; // the queue of objects to reclaim (reclaim.hpp)
 
-struct KernelObject : ListLink<KernelObject, PaidBy> {
+struct KernelObject : ListLink<KernelObject, PaidBy>, ListLink<KernelObject, Unheld> {
     ObjectType type = ObjectType::none;
-    // Bumped on destruction and kept across reuse of the memory (see kmem.hpp), so a
-    // capability minted for an earlier object at this address can never match. 64
-    // bits: at one create/destroy pair per 100 instructions it wraps after 10^19.
-    u64 generation = 0;
-    Domain* payer = nullptr;         // whose budget the object is charged to
-    u64 charged = 0;                 // bytes charged, refunded on destruction
+    bool queued = false; // on the reclamation queue
+    // References that keep the object alive besides capabilities: a memory object's
+    // mappings. The object is reclaimed when it has neither (reclaim.hpp).
+    u32 holds = 0;
+    // Every capability to the object, in the order of its derivation tree (capability.hpp).
+    // Destruction makes each of them stale, so no capability outlives its object.
+    Capability* caps = nullptr;
+    Domain* payer = nullptr; // whose budget the object is charged to
+    u64 charged = 0;         // bytes charged, refunded on destruction
 };
 
 using PaidList = List<KernelObject, PaidBy>;

@@ -25,6 +25,7 @@ Error sys_create(Thread&, arch::TrapFrame&);
 Error sys_destroy(Thread&, arch::TrapFrame&);
 Error sys_cap_copy(Thread&, arch::TrapFrame&);
 Error sys_cap_delete(Thread&, arch::TrapFrame&);
+Error sys_revoke(Thread&, arch::TrapFrame&);
 Error sys_map(Thread&, arch::TrapFrame&);
 Error sys_unmap(Thread&, arch::TrapFrame&);
 Error sys_thread_control(Thread&, arch::TrapFrame&);

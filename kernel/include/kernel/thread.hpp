@@ -78,6 +78,7 @@ public:
     Thread* callee = nullptr;     // the thread this one waits on for a reply
     bool in_exception = false;    // the pending call is an exception message
     u64 exception_words[isok::abi::exception_message::length] = {}; // its message, while in_exception
+    bool exiting = false;         // its pending send is its exit notice: it dies once that is taken
 
     Notification* bound_notification = nullptr; // received along with endpoint messages
 

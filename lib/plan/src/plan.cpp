@@ -139,6 +139,17 @@ Status<Error> check_fault_handler(Bytes plan, Counts c, u32 index) {
     return {};
 }
 
+// A policy the root knows, a limit that goes with it, and no restart of a process whose
+// faults another process handles: the root would never learn it ended.
+Status<Error> check_restart(Bytes r) {
+    u32 policy = load32(r, process_field::restart), limit = load32(r, process_field::restart_limit);
+    if (policy > u32(Restart::always)) return fail(Error::bad_restart);
+    if (policy == u32(Restart::never)) return limit ? fail(Error::bad_restart) : Status<Error>{};
+    if (limit == 0 || limit > max_restart_limit) return fail(Error::bad_restart);
+    if (load32(r, process_field::fault_handler) != none) return fail(Error::bad_restart);
+    return {};
+}
+
 // Grants come in process order without gaps, and fit the capability space and the startup page.
 Status<Error> check_grant_range(Bytes r, u32& next_grant) {
     u32 first = load32(r, process_field::first_grant), count = load32(r, process_field::grant_count);
@@ -157,6 +168,7 @@ Status<Error> check_process(Bytes plan, Counts c, u32 index, u32& next_grant) {
     if (auto s = check_limits(r); !s) return s;
     if (auto s = check_harts(r, process_harts); !s) return s;
     if (auto s = check_fault_handler(plan, c, index); !s) return s;
+    if (auto s = check_restart(r); !s) return s;
     return check_grant_range(r, next_grant);
 }
 
@@ -307,6 +319,8 @@ Result<Process, Error> Plan::process(u32 index) const {
         .grant_count = load32(r, process_field::grant_count),
         .args = text(r, process_field::args),
         .harts = load_harts(r, process_harts),
+        .restart = Restart(load32(r, process_field::restart)),
+        .restart_limit = load32(r, process_field::restart_limit),
     };
 }
 
@@ -377,6 +391,8 @@ const char* describe(Error e) {
     case Error::bad_vmm: return "VM's VMM is not a process, serves two VMs, or lacks slots for the VM's capabilities";
     case Error::bad_bootargs: return "VM boot arguments hold a character outside printable ASCII";
     case Error::bad_args: return "process arguments hold a character outside printable ASCII";
+    case Error::bad_restart:
+        return "a process's restart policy is unknown, its limit out of range, or another process handles its faults";
     case Error::bad_network: return "ports out of network order, or one network with two names or two switches";
     case Error::bad_mac: return "a port's MAC address is not unicast, not zero-padded, or used twice";
     case Error::bad_switch: return "a port's switch is not a process";

@@ -46,6 +46,8 @@ void write_process(std::vector<u8>& out, usize at, const ProcessSpec& p, u32 fir
     store32(out, at + process_field::grant_count, grant_count);
     store_name(out, at + process_field::args, p.args);
     store_harts(out, at + process_field::hart_count, at + process_field::harts, p.harts);
+    store32(out, at + process_field::restart, u32(p.restart));
+    store32(out, at + process_field::restart_limit, p.restart_limit);
 }
 
 void write_endpoint(std::vector<u8>& out, usize at, const EndpointSpec& e) {

@@ -33,6 +33,7 @@ void wait_for_interrupt() {
 }
 
 void flush_tlb() {}
+bool interrupt_pending() { return fake::hart().interrupt_waiting; }
 void flush_guest_tlb() {}
 void fence_guest_here() {}
 void spin_pause() {}

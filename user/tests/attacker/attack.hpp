@@ -20,6 +20,7 @@ inline constexpr u64 self_thread = isok::startup::self_thread_slot;
 inline constexpr u64 rw = rights::read | rights::write;
 
 // Slots past the grants, objects and stacks of its own (a failure there is no verdict).
+using test_objects::expect_ok;
 using test_objects::init_slots;
 using test_objects::make;
 using test_objects::stacks;
@@ -45,5 +46,7 @@ void leftovers();
 void device_window();
 void reply_grant();
 void stale_buffer();
+void revoke();
+void revoke_latency();
 
 } // namespace attack

@@ -1,6 +1,6 @@
 // attacker: one hostile process, the attack named by its arguments ("stale-frame",
 // "kill-chain", "priority", "fpu-victim", "fpu-spy", "release-cost", "leftovers",
-// "device-window", "reply-grant", "stale-buffer").
+// "device-window", "reply-grant", "stale-buffer", "revoke", "revoke-latency").
 // Each attack is the one a review found to work against an earlier kernel; here each
 // reports whether the kernel refused it. The system tests run it beside a witness
 // process and a VM (tests/system/attack_test.cpp).
@@ -32,6 +32,8 @@ int main(const isok::startup::Info& info) {
     else if (is(a, "device-window")) attack::device_window();
     else if (is(a, "reply-grant")) attack::reply_grant();
     else if (is(a, "stale-buffer")) attack::stale_buffer();
+    else if (is(a, "revoke")) attack::revoke();
+    else if (is(a, "revoke-latency")) attack::revoke_latency();
     else isok::rt::fatal("attacker: unknown attack '%s'\n", a);
     isok::rt::print("attacker done\n");
     return 0;

@@ -40,6 +40,8 @@ int main(const startup::Info&) {
                       m.badge(), cause_name(m.word(0)), m.word(0), reinterpret_cast<void*>(m.word(1)),
                       reinterpret_cast<void*>(m.word(2)));
             answer.set_word(0, u64(abi::ExceptionReply::kill));
+        } else if (m.label() == abi::exit_label) {
+            rt::print("badge %lu exited with code %lu\n", m.badge(), m.word(0)); // nothing to answer
         } else {
             rt::print("unexpected label %lu from badge %lu\n", m.label(), m.badge());
         }

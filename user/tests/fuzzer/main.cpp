@@ -1,5 +1,5 @@
-// fuzzer: at least a million system calls with random numbers (valid and not) and random
-// arguments from a seeded xorshift. Some calls get fully random arguments; most get
+// fuzzer: a million system calls, or as many as "calls=N" says, with random numbers
+// (valid and not) and random arguments from a seeded xorshift. Some calls get fully random arguments; most get
 // arguments biased towards what the kernel looks at (slot numbers in and just past the
 // capability space, slots that hold something, plausible user and kernel addresses,
 // small integers), so they get past the first check and deep into the kernel. It counts
@@ -12,7 +12,7 @@
 // deletes them again. Asked with label `stats_label`, it also tells how many messages
 // and capabilities it received.
 //
-// With the arguments "hart=N" either role first moves to hart N, and the fuzzer never
+// With the argument "hart=N" either role first moves to hart N, and the fuzzer never
 // moves itself from there (tests/system/systems/smp_stress.toml).
 //
 // What the fuzzer does not do, and why: a call the kernel obeys can legitimately end or
@@ -20,17 +20,24 @@
 // never destroys, stops or lowers the priority of its own thread (slot 1 and any copy
 // of it); never destroys its own domain (slot 0 and copies; the kernel refuses that with
 // busy anyway); never starts a thread in its own domain (it would run over the fuzzer's
-// own memory); never unmaps its own memory outside a scratch arena; never blocks forever
-// (no send, call or receive on an endpoint of its own making that nobody serves; a wait
-// only right after a signal); and never debug_writes bytes that could be mapped (random
-// bytes on the console are no test). To keep its calls deep it also never deletes slots
-// 0, 1 or its partner's endpoint, nor the capability create gave it to an object (the
-// kernel does not free an object with its last capability, so that would leak budget
-// until every create failed with no_budget); copies it deletes freely. Each rule rejects
-// the drawn arguments and draws again, so every call number, exit aside, is still made,
-// only with other slots or operations. The fuzzer keeps a shadow of its capability space
-// (what it created, copied and deleted) to know which slots are which, and every 1024
-// calls destroys what it made, which refunds its budget.
+// own memory); never unmaps its own memory outside a scratch arena, nor lets the kernel
+// write into it (domain_stats and the like write only to the arena or to nowhere); never
+// blocks forever (no send, call or receive on an endpoint of its own making that nobody
+// serves; a wait only right after a signal); and never debug_writes bytes that could be
+// mapped (random bytes on the console are no test). To keep its calls deep it also
+// never deletes slots 0, 1 or its partner's endpoint; anything else it deletes freely
+// (an object goes with its last capability, so nothing leaks). Each rule rejects the
+// drawn arguments and draws again, so every call number, exit aside, is still made, only
+// with other slots or operations. The fuzzer keeps a shadow of its capability space
+// (what it created, copied, deleted and revoked, and which capability derives from
+// which) to know which slots are which, and every 1024 calls destroys what it made.
+//
+// Beside its random calls it keeps a blocker: a thread of its own, blocked in receive on
+// an endpoint and then in wait on a notification, which its random destroys, deletes and
+// revokes take away from under it (destruction while blocked). Its copies often form
+// chains (a copy of the last copy) that revoke and delete then cut. After every clean-up
+// its budget, less what its page tables hold, must be what it was after the first, and
+// (from the test kernel, which tells) so must the machine's free frames.
 #include <isok/random.hpp>
 #include <isok/rt/console.hpp>
 #include <isok/rt/ipc.hpp>
@@ -43,7 +50,7 @@ using abi::Syscall;
 
 namespace {
 
-constexpr u64 total_calls = 1'000'000;
+constexpr u64 default_calls = 1'000'000;
 constexpr u64 reset_every = 1024; // calls between clean-ups that refund the budget
 constexpr u64 max_slots = 256;
 constexpr u64 page = 4096;
@@ -57,15 +64,30 @@ constexpr u64 kernel_address = 0xffffffc000000000;
 constexpr u64 large_area = 0x1000000000;
 constexpr u64 two_mib = 2ull << 20;
 constexpr u64 stats_label = 0x57a7;
+constexpr u64 blocker_stack = 0x30000000; // one page, never unmapped
+constexpr u64 no_parent = ~u64{0};
 
 // What the fuzzer knows about each of its slots.
 // own_thread: a thread in its own domain, never started; other: a type it does not know.
-enum class Kind : u8 { empty, self_domain, self_thread, partner, endpoint, notification, memory, domain, own_thread, thread, other };
+// blocker: the blocker thread (random calls only ever stop, destroy or delete it).
+enum class Kind : u8 { empty, self_domain, self_thread, partner, endpoint, notification, memory, domain, own_thread, thread, blocker, other };
 struct Shadow {
     Kind kind = Kind::empty;
     u64 rights = 0;
-    bool original = false; // the capability create made, which reset() destroys it through
+    bool original = false;  // the capability create made, which reset() destroys it through
+    u64 object = 0;         // which object: the same number in every copy; 0 for one it did not make
+    u64 parent = no_parent; // the slot it was copied from, while that holds it
 };
+
+// The blocker's slots, set before it starts.
+u64 blocker_endpoint = 0, blocker_notification = 0;
+
+// Waits where it was told to; once both are gone (destroyed, deleted, revoked) it ends.
+[[noreturn]] void blocker() {
+    while (sys::receive(blocker_endpoint).error == Error::ok || sys::wait(blocker_notification).error == Error::ok) {
+    }
+    sys::exit(0);
+}
 
 struct Call {
     u64 number;
@@ -75,15 +97,17 @@ struct Call {
 class Fuzzer {
 public:
     // pinned: it was moved to a hart of its own and must stay there (never moves itself).
-    Fuzzer(u64 slots, u64 partner, bool pinned = false)
-        : slots_(slots < max_slots ? slots : max_slots), partner_(partner), pinned_(pinned) {
+    Fuzzer(u64 slots, u64 partner, u64 calls, bool pinned)
+        : slots_(slots < max_slots ? slots : max_slots), partner_(partner), calls_(calls), pinned_(pinned) {
         shadow_[startup::self_domain_slot] = {Kind::self_domain, abi::rights::all};
         shadow_[startup::self_thread_slot] = {Kind::self_thread, abi::rights::all};
         if (partner_ < slots_) shadow_[partner_] = {Kind::partner, abi::rights::write};
     }
 
     void run() {
-        for (u64 n = 1; n <= total_calls; ++n) {
+        prepare_blocker();
+        reset();
+        for (u64 n = 1; n <= calls_; ++n) {
             Call c = draw();
             prime(c);
             rt::Registers r = rt::raw_syscall(Syscall(c.number), c.a[0], c.a[1], c.a[2], c.a[3], c.a[4], c.a[5]);
@@ -97,21 +121,28 @@ public:
             }
             if (e == 0) learn(c);
             if (n % reset_every == 0) reset();
-            if (n % 250'000 == 0) rt::print("%lu calls so far\n", n);
+            if (n % (calls_ / 4 + 1) == 0) rt::print("%lu calls so far\n", n);
         }
+        reset(false);
     }
 
     void report() const {
-        rt::print("%lu calls, %lu rejected, %lu succeeded, %lu with an undefined error code\n", total_calls, rejected_,
-                  total_calls - rejected_, undefined_);
+        rt::print("%lu calls, %lu rejected, %lu succeeded, %lu with an undefined error code\n", calls_, rejected_,
+                  calls_ - rejected_, undefined_);
         for (u64 e = 1; e < error_kinds; ++e)
             if (errors_[e]) rt::print("  %s: %lu\n", rt::error_name(Error(e)), errors_[e]);
         rt::print("succeeded of made, per call number:");
         for (u64 n = 0; n < u64(Syscall::count); ++n) rt::print(" %lu:%lu/%lu", n, succeeded_[n], made_[n]);
         rt::print("\n");
+        rt::print("blocker: %lu made, %lu taken away while it waited\n", blockers_made_, blockers_taken_);
+        rt::print("after %lu clean-ups: budget %lu bytes left besides page tables each time, %lu times otherwise\n",
+                  cleanups_, baseline_budget_, budget_changes_);
+        if (baseline_frames_)
+            rt::print("after %lu clean-ups: %lu free frames besides its page tables each time, %lu times otherwise\n",
+                      cleanups_, baseline_frames_, frame_changes_);
     }
 
-    bool ok() const { return undefined_ == 0 && rejected_ > 0 && rejected_ < total_calls; }
+    bool ok() const { return undefined_ == 0 && rejected_ > 0 && rejected_ < calls_ && budget_changes_ == 0; }
 
 private:
     static constexpr u64 error_kinds = 20;
@@ -157,6 +188,12 @@ private:
         case Syscall::destroy:
         case Syscall::cap_delete: c.a[0] = random_.one_in(2) ? held_slot() : slot(); break;
         case Syscall::domain_info: c.a[0] = domain_slot(); break;
+        case Syscall::revoke: c.a[0] = random_.one_in(2) ? held_slot() : slot(); break;
+        case Syscall::domain_stats:
+            c.a[0] = random_.one_in(2) ? domain_slot() : slot();
+            c.a[1] = random_.one_in(2) ? arena + random_.below(arena_pages / 2) * page + random_.below(page) : address();
+            c.a[2] = random_.one_in(2) ? sizeof(abi::DomainStats) : random_.below(400);
+            break;
         case Syscall::create: {
             auto type = abi::ObjectType(random_.below(8));
             c.a[0] = u64(type), c.a[1] = free_slot(), c.a[2] = domain_slot();
@@ -169,7 +206,12 @@ private:
             break;
         }
         case Syscall::cap_copy:
-            c.a[0] = held_slot(), c.a[1] = domain_slot(), c.a[2] = free_slot(), c.a[3] = random_.below(32);
+            // Often a copy of the last copy, into its own space: chains for revoke to cut.
+            if (random_.one_in(3) && kind(last_copy_) != Kind::empty)
+                c.a[0] = last_copy_, c.a[1] = startup::self_domain_slot;
+            else
+                c.a[0] = held_slot(), c.a[1] = domain_slot();
+            c.a[2] = free_slot(), c.a[3] = random_.one_in(2) ? abi::rights::all : random_.below(32);
             c.a[4] = random_.one_in(2) ? 0 : random_.below(4);
             break;
         case Syscall::map:
@@ -290,9 +332,18 @@ private:
 
     // The rules of the comment at the top: false for a call that could end or freeze the
     // fuzzer if the kernel obeys it.
+    // Where the kernel may write on its behalf: nowhere it keeps anything (64 KiB of room).
+    static bool nothing_of_its_own(u64 a) {
+        constexpr u64 room = 64 * 1024;
+        return a < 0x10000 || a >= abi::user_space_end || (a >= arena && a < arena + arena_pages * page - room) ||
+               (a >= never_mapped && a < never_mapped + never_mapped_pages * page - room);
+    }
+
     bool safe(const Call& c) const {
         namespace r = abi::rights;
         const u64 s = c.a[0];
+        if (is_self(s, Kind::blocker) && c.number == u64(Syscall::thread_control))
+            return abi::ThreadOp(c.a[1]) == abi::ThreadOp::stop;
         switch (c.number) {
         case u64(Syscall::exit): return false;
         case u64(Syscall::destroy): return !is_self(s, Kind::self_domain) && !is_self(s, Kind::self_thread);
@@ -322,8 +373,14 @@ private:
         case u64(Syscall::reply_receive): return !(kind(s) == Kind::endpoint && (rights(s) & r::read));
         case u64(Syscall::wait):
             // prime() signals it first through the same slot, so only a notification
-            // it cannot signal could block.
+            // it cannot signal could block; or the blocker's notification, through any copy,
+            // and whatever is in the slot the blocker waits on (it may take the signal).
+            if (s == blocker_notification || (s < slots_ && shadow_[s].object == blocker_object_)) return false;
             return kind(s) != Kind::notification || !(rights(s) & r::read) || (rights(s) & r::write);
+        case u64(Syscall::domain_stats):
+        case u64(Syscall::guest_console):
+        case u64(Syscall::console_log):
+            return nothing_of_its_own(c.a[1]) && nothing_of_its_own(c.a[2]) && nothing_of_its_own(c.a[3]);
         case u64(Syscall::debug_write): {
             u64 p = c.a[0], n = c.a[1];
             bool prints = n > 0 && n <= 512;
@@ -357,35 +414,64 @@ private:
             case abi::ObjectType::thread: made = kind(c.a[2]) == Kind::self_domain ? Kind::own_thread : Kind::thread; break;
             default: made = Kind::other; break;
             }
-            shadow_[c.a[1]] = {made, abi::rights::all, true};
+            shadow_[c.a[1]] = {made, abi::rights::all, true, ++objects_, no_parent};
             break;
         }
         case u64(Syscall::cap_copy):
-            if (kind(c.a[1]) == Kind::self_domain && c.a[2] < slots_)
-                shadow_[c.a[2]] = {kind(c.a[0]), rights(c.a[0]) & c.a[3], false};
+            if (kind(c.a[1]) == Kind::self_domain && c.a[2] < slots_) {
+                const Shadow& from = shadow_[c.a[0]];
+                shadow_[c.a[2]] = {from.kind, from.rights & c.a[3], false, from.object, c.a[0]};
+                last_copy_ = c.a[2];
+            }
             break;
-        case u64(Syscall::cap_delete):
-        case u64(Syscall::destroy):
-            if (c.a[0] < slots_) shadow_[c.a[0]] = {};
+        case u64(Syscall::cap_delete): forget(c.a[0]); break;
+        case u64(Syscall::destroy): {
+            // Every capability to the object goes stale, which frees its slot.
+            u64 object = c.a[0] < slots_ ? shadow_[c.a[0]].object : 0;
+            forget(c.a[0]);
+            for (u64 i = 0; object && i < slots_; ++i)
+                if (shadow_[i].object == object) forget(i);
+            break;
+        }
+        case u64(Syscall::revoke):
+            for (u64 i = 0; c.a[0] < slots_ && i < slots_; ++i)
+                if (descends(i, c.a[0])) shadow_[i] = {};
             break;
         case u64(Syscall::map): last_map_ = c; break;
         default: break;
         }
     }
 
+    bool descends(u64 slot, u64 ancestor) const {
+        for (u64 p = shadow_[slot].parent, hops = 0; p != no_parent && hops < slots_; p = shadow_[p].parent, ++hops)
+            if (p == ancestor) return true;
+        return false;
+    }
+
+    // A slot emptied: what was copied from it now derives from its parent, as in the kernel.
+    void forget(u64 slot) {
+        if (slot >= slots_) return;
+        for (u64 i = 0; i < slots_; ++i)
+            if (shadow_[i].parent == slot) shadow_[i].parent = shadow_[slot].parent;
+        shadow_[slot] = {};
+    }
+
     // Destroys what it made (refunding its budget), deletes every other capability it
-    // came by, and puts its own thread's IPC buffer and exception handler back.
-    void reset() {
+    // came by, and puts its own thread's IPC buffer and exception handler back. Then
+    // checks that nothing is left charged, and (unless it is the last) makes a new blocker.
+    void reset(bool again = true) {
+        note_blocker();
         for (u64 s = 0; s < slots_; ++s) {
             Kind k = shadow_[s].kind;
             bool made = k == Kind::endpoint || k == Kind::notification || k == Kind::memory || k == Kind::domain ||
-                        k == Kind::own_thread || k == Kind::thread || k == Kind::other;
+                        k == Kind::own_thread || k == Kind::thread || k == Kind::blocker || k == Kind::other;
             if (made) (void)sys::destroy(s);
             if (k != Kind::empty && s != startup::self_domain_slot && s != startup::self_thread_slot && s != partner_) {
                 (void)sys::cap_delete(s);
                 shadow_[s] = {};
             }
         }
+        last_copy_ = 0;
         (void)sys::set_ipc_buffer(startup::self_thread_slot, startup::ipc_buffer_address);
         // Fresh message words and capability slots for the calls that read the buffer.
         abi::IpcBuffer& buffer = rt::ipc_buffer();
@@ -396,14 +482,92 @@ private:
         }
         (void)sys::set_exception_handler(startup::self_thread_slot, ~u64{0});
         (void)sys::set_time_slice(startup::self_thread_slot, 10);
+        check_nothing_left();
+        if (again) make_blocker();
+    }
+
+    // What it holds after a clean-up is what it held after the first: its page tables
+    // aside, which stay as long as its domain does.
+    void check_nothing_left() {
+        rt::DomainInfo d = sys::domain_info(startup::self_domain_slot);
+        u64 budget = d.budget_left + d.table_bytes;
+        u64 frames = d.free_frames ? d.free_frames + d.table_bytes / page : 0;
+        if (cleanups_++ == 0) {
+            baseline_budget_ = budget, baseline_frames_ = frames;
+            return;
+        }
+        if (budget != baseline_budget_ && budget_changes_++ == 0)
+            rt::print("clean-up %lu: %lu bytes of budget left besides page tables, %lu after the first\n", cleanups_,
+                      budget, baseline_budget_);
+        if (frames != baseline_frames_ && frame_changes_++ == 0)
+            rt::print("clean-up %lu: %lu free frames besides its page tables, %lu after the first\n", cleanups_, frames,
+                      baseline_frames_);
+    }
+
+    // Whether the last blocker lost what it waited on (or itself) to the random calls.
+    void note_blocker() {
+        if (!watched_) return;
+        abi::DomainStats own{};
+        bool gone = kind(watched_) != Kind::blocker;
+        if (!gone && sys::domain_stats(startup::self_domain_slot, own) == Error::ok) gone = own.blocked == 0;
+        blockers_taken_ += gone;
+        watched_ = 0;
+    }
+
+    // The blocker's stack, once: mapped for good (the memory lives on in the mapping).
+    void prepare_blocker() {
+        abi::DomainStats own{};
+        (void)sys::domain_stats(startup::self_domain_slot, own);
+        blocker_priority_ = own.priority;
+        u64 memory = free_slot_from(4);
+        if (sys::create(abi::ObjectType::memory, memory, startup::self_domain_slot, 1) == Error::ok) {
+            (void)sys::map(startup::self_domain_slot, memory, 0, blocker_stack, 1, abi::rights::read | abi::rights::write);
+            (void)sys::cap_delete(memory);
+        }
+    }
+
+    // A thread of its own blocked in receive, with the endpoint and notification it
+    // waits on, all three open to the random calls that follow.
+    void make_blocker() {
+        u64 e = free_slot_from(4), n = free_slot_from(e + 1), t = free_slot_from(n + 1);
+        if (t >= slots_) return;
+        const u64 self = startup::self_domain_slot;
+        if (sys::create(abi::ObjectType::endpoint, e, self) != Error::ok ||
+            sys::create(abi::ObjectType::notification, n, self) != Error::ok ||
+            sys::create(abi::ObjectType::thread, t, self, blocker_priority_) != Error::ok)
+            return;
+        shadow_[e] = {Kind::endpoint, abi::rights::all, true, ++objects_, no_parent};
+        shadow_[n] = {Kind::notification, abi::rights::all, true, ++objects_, no_parent};
+        shadow_[t] = {Kind::blocker, abi::rights::all, true, ++objects_, no_parent};
+        blocker_object_ = shadow_[n].object;
+        blocker_endpoint = e, blocker_notification = n;
+        if (sys::set_registers(t, reinterpret_cast<u64>(&blocker), blocker_stack + page, 0) != Error::ok ||
+            sys::start(t) != Error::ok)
+            return;
+        ++blockers_made_;
+        sys::yield(); // it runs (same priority) and blocks in receive
+        watched_ = t;
+    }
+
+    // A first empty slot from `from` on (slots_ when none).
+    u64 free_slot_from(u64 from) const {
+        for (u64 s = from; s < slots_; ++s)
+            if (shadow_[s].kind == Kind::empty && s != partner_) return s;
+        return slots_;
     }
 
     Xorshift random_{0x15ca11ed5eed};
     u64 slots_;
     u64 partner_;
+    u64 calls_;
     bool pinned_;
     Shadow shadow_[max_slots];
     Call last_map_{}; // the last map that succeeded, for unmap to undo
+    u64 last_copy_ = 0; // where the last copy into its own space went, to copy it again
+    u64 objects_ = 0;   // objects made so far: each one's number in the shadow
+    u64 blocker_object_ = ~u64{0}; // its notification's number in the shadow
+    u64 blocker_priority_ = 0, blockers_made_ = 0, blockers_taken_ = 0, watched_ = 0;
+    u64 cleanups_ = 0, baseline_budget_ = 0, baseline_frames_ = 0, budget_changes_ = 0, frame_changes_ = 0;
     u64 rejected_ = 0, undefined_ = 0;
     u64 errors_[error_kinds] = {};
     u64 made_[u64(Syscall::count)] = {}, succeeded_[u64(Syscall::count)] = {};
@@ -430,14 +594,29 @@ int partner(u64 endpoint, u64 cap_slots) {
     }
 }
 
-// "hart=N" as the arguments (the multi-hart stress system): moves the first thread to
-// hart N and says where it runs. False when there are no such arguments.
+// The number after "key=" among the space-separated arguments, or `absent`.
+u64 argument(const char* args, const char* key, u64 absent) {
+    for (const char* word = args; *word;) {
+        const char* k = key;
+        const char* a = word;
+        for (; *k && *a == *k; ++k, ++a) {
+        }
+        if (!*k && *a >= '0' && *a <= '9') {
+            u64 n = 0;
+            for (; *a >= '0' && *a <= '9'; ++a) n = n * 10 + u64(*a - '0');
+            return n;
+        }
+        while (*word && *word != ' ') ++word;
+        while (*word == ' ') ++word;
+    }
+    return absent;
+}
+
+// "hart=N" (the multi-hart stress system): moves the first thread to hart N and says
+// where it runs. False when not asked.
 bool move_if_asked(const char* args) {
-    const char* key = "hart=";
-    for (; *key; ++key, ++args)
-        if (*args != *key) return false;
-    u64 hart = 0;
-    for (; *args >= '0' && *args <= '9'; ++args) hart = hart * 10 + u64(*args - '0');
+    u64 hart = argument(args, "hart=", ~u64{0});
+    if (hart == ~u64{0}) return false;
     Error e = sys::set_hart(startup::self_thread_slot, hart);
     rt::print("moved to hart %lu: %s, running on hart %lu\n", hart, rt::error_name(e), sys::hart_info().hart);
     return e == Error::ok;
@@ -450,8 +629,9 @@ int main(const startup::Info& info) {
     if (!channel) rt::fatal("no channel 'fuzz'\n");
     bool pinned = move_if_asked(info.args);
     if (channel->rights & abi::rights::read) return partner(channel->slot, info.cap_slots);
-    static Fuzzer f(info.cap_slots, channel->slot, pinned);
-    rt::print("%lu calls from seed %lx, %lu capability slots, partner in slot %lu\n", total_calls, u64(0x15ca11ed5eed),
+    u64 calls = argument(info.args, "calls=", default_calls);
+    static Fuzzer f(info.cap_slots, channel->slot, calls, pinned);
+    rt::print("%lu calls from seed %lx, %lu capability slots, partner in slot %lu\n", calls, u64(0x15ca11ed5eed),
               info.cap_slots, channel->slot);
     f.run();
     f.report();

@@ -36,6 +36,7 @@ enum class Syscall : u64 {
     guest_console = 23, // (vm, GuestConsoleOp, arg0, arg1): the VM's console output, kept by the kernel
     console_log = 24,  // (uart memory, ConsoleLogOp, arg0, arg1): the kernel's output, for the console service
     domain_stats = 25, // (domain with read, user address, length) -> a1: sizeof(DomainStats); a DomainStats there
+    revoke = 26,       // (slot): every capability derived from it goes stale; it stays
     count
 };
 
@@ -150,6 +151,7 @@ struct DomainStats {
     u64 interrupts;   // notification bits its threads took (wait, poll, receive), and virtual
                       // interrupts raised into its vCPUs
     u64 injected;     // a VM's: exceptions its VMM handed to the guest (ExceptionReply::inject)
+    u64 restarts;     // long system calls (revoke) its threads made that stopped for an interrupt and went on
 };
 
 namespace guest_console {
@@ -228,6 +230,11 @@ enum class ExceptionReply : u64 {
                   // trap's own stval instead (a faulting access's guest-virtual address).
 };
 inline constexpr u64 inject_trap_tval = 1;
+
+// A thread with an exception handler that exits tells the handler so: a send (no reply
+// is expected; the thread is dead once the handler has it) with label exit_label, the
+// handler capability's badge, and word 0 the exit code.
+inline constexpr u64 exit_label = 0xfffd;
 
 // The words of an exception message. Words 0..3 travel in registers; the rest arrive
 // in the handler's IPC buffer (a handler without one gets the first four only).

@@ -14,9 +14,9 @@ namespace isok::plan {
 // The format in numbers; docs/plan-format.md says the same in tables.
 namespace layout {
 inline constexpr char magic[8] = {'I', 'S', 'O', 'K', 'P', 'L', 'A', 'N'};
-inline constexpr u32 version = 5;
+inline constexpr u32 version = 6;
 inline constexpr usize header_bytes = 88;
-inline constexpr usize process_bytes = 408;
+inline constexpr usize process_bytes = 416;
 inline constexpr usize endpoint_bytes = 48;
 inline constexpr usize grant_bytes = 64;
 inline constexpr usize vm_bytes = 440;
@@ -50,6 +50,7 @@ inline constexpr u64 max_disk_sectors = u64(1) << 40; // 512 TiB: no sum of size
 inline constexpr u32 min_cap_slots = 16;
 inline constexpr u32 max_cap_slots = 4096;
 inline constexpr u32 max_time_slice = 1000;
+inline constexpr u32 max_restart_limit = 1000; // restarts of one process or VM
 inline constexpr u64 page = 4 * KiB;
 inline constexpr u32 flag_grant = 1; // endpoint flags: clients may send capabilities along
 inline constexpr u64 min_vm_memory = 4 * MiB;
@@ -92,6 +93,8 @@ inline constexpr usize args = 136;           // args_bytes
 inline constexpr usize hart_count = 392;     // u32, 0..max_harts; 0: none given
 inline constexpr usize hart_reserved = 396;  // u32, zero
 inline constexpr usize harts = 400;          // max_harts bytes: hart indices, then zero
+inline constexpr usize restart = 408;        // u32, Restart
+inline constexpr usize restart_limit = 412;  // u32, 0 for never, 1..max_restart_limit otherwise
 } // namespace process_field
 
 namespace endpoint_field {
@@ -206,6 +209,13 @@ enum class EndpointKind : u32 {
     faults = 2,  // where a fault handler receives the exceptions of the processes it handles
 };
 
+// When the root builds a process (a VMM: with its VM) again: after it ended how.
+enum class Restart : u32 {
+    never = 0,
+    on_failure = 1, // after a fault, or an exit with a non-zero code
+    always = 2,     // after any end, a clean exit too
+};
+
 enum class Role : u32 {
     server = 1, // receives on a channel
     client = 2, // sends on a channel, badged with its 1-based place among the clients
@@ -243,6 +253,7 @@ enum class Error : u8 {
     bad_vmm,            // no such process, the VMM of two VMs, or too few slots for the VM's caps
     bad_bootargs,
     bad_args,           // process arguments hold a character outside printable ASCII
+    bad_restart,        // an unknown policy, a limit out of range, or a restart of a process another handles
     bad_network,        // ports out of network order, or one network with two names or switches
     bad_mac,            // not a unicast address, not zero-padded, or two ports with one address
     bad_switch,         // no such process
@@ -284,6 +295,8 @@ struct Process {
     u32 grant_count = 0;       // grant(process, 0 .. grant_count-1)
     const char* args = "";     // for startup::Info::args: printable ASCII, at most 255 characters
     Harts harts;               // count 0: unset
+    Restart restart = Restart::never; // a VMM's is its VM's
+    u32 restart_limit = 0;            // how many times at most; 0 with never
 };
 
 struct Endpoint {

@@ -21,6 +21,8 @@ struct ProcessSpec {
     u64 fault_badge = 0;
     std::string args{}; // for startup::Info::args
     std::vector<u8> harts{}; // hart indices; empty: the root places them
+    Restart restart = Restart::never;
+    u32 restart_limit = 0;
 };
 
 struct EndpointSpec {

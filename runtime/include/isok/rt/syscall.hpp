@@ -54,6 +54,8 @@ struct DomainInfo {
     u64 budget_left;
     u64 budget_total;
     u64 free_slots;
+    u64 table_bytes; // of the budget used, what its page tables take
+    u64 free_frames; // the machine's, from the test kernel only (0 otherwise)
 };
 
 namespace sys {
@@ -111,6 +113,9 @@ inline Error cap_copy(u64 slot, u64 domain, u64 dest_slot, u64 rights_mask, u64 
     return syscall_error(raw_syscall(Syscall::cap_copy, slot, domain, dest_slot, rights_mask, badge));
 }
 inline Error cap_delete(u64 slot) { return syscall_error(raw_syscall(Syscall::cap_delete, slot)); }
+// Every capability derived from the one in slot (copies, granted ones, in any domain)
+// goes stale; the one in slot stays.
+inline Error revoke(u64 slot) { return syscall_error(raw_syscall(Syscall::revoke, slot)); }
 
 inline Error map(u64 domain, u64 memory, u64 first_page, u64 address, u64 pages, u64 rights) {
     return syscall_error(raw_syscall(Syscall::map, domain, memory, first_page, address, pages, rights));
@@ -207,7 +212,7 @@ inline Error console_log_release(u64 uart) {
 
 inline DomainInfo domain_info(u64 domain) {
     Registers r = raw_syscall(Syscall::domain_info, domain);
-    return {Error(r.a[0]), r.a[1], r.a[2], r.a[3]};
+    return {Error(r.a[0]), r.a[1], r.a[2], r.a[3], r.a[4], r.a[5]};
 }
 // The domain's statistics (read on the domain capability); fields this kernel does not
 // know stay as they were.

@@ -10,6 +10,8 @@ inline void enable_interrupts() { csr_set(sstatus, csr::sstatus_sie); }
 inline void disable_interrupts() { csr_clear(sstatus, csr::sstatus_sie); }
 inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
 inline void flush_tlb() { asm volatile("sfence.vma" ::: "memory"); }
+// An enabled interrupt waits for the kernel to let it in (long operations stop for it).
+inline bool interrupt_pending() { return (csr_read(sip) & csr_read(sie)) != 0; }
 // Spinning: a hint that this hart waits on memory (Zihintpause; a plain fence elsewhere).
 inline void spin_pause() { asm volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); }
 

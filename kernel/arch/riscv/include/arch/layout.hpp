@@ -23,6 +23,8 @@ inline constexpr u64 kernel_stack_bytes = 16384;
 inline constexpr u64 overflow_stack_bytes = 8192;
 
 inline void* phys_to_virt(PhysAddr pa) { return reinterpret_cast<void*>(physmap_base + pa.raw()); }
+// The inverse, for an address in the direct map (kernel objects, page tables).
+inline PhysAddr virt_to_phys(const void* p) { return PhysAddr(reinterpret_cast<u64>(p) - physmap_base); }
 inline PhysAddr kernel_image_phys(const void* p) { return PhysAddr(reinterpret_cast<u64>(p) - kernel_virt_offset); }
 
 } // namespace arch

@@ -12,6 +12,7 @@ void disable_interrupts();
 // The kernel's idle loop waits here; on the host nothing can interrupt, so it ends the run.
 void wait_for_interrupt();
 void flush_tlb();
+bool interrupt_pending();
 void spin_pause();
 
 // The running hart's own record (kernel::Hart), which the target keeps in tp.

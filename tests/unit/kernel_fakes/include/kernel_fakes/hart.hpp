@@ -18,6 +18,7 @@ struct Hart {
     unsigned fpu_saves = 0;
     unsigned fpu_restores = 0;
     bool interrupts_enabled = false;
+    bool interrupt_waiting = false;          // what arch::interrupt_pending answers
     unsigned idles = 0;                      // waits for an interrupt
     unsigned parks = 0;                      // guest state unloaded before idling
 };
