@@ -112,20 +112,24 @@ isok::Result<Capability*, Error> CapSpace::slot(u64 index) {
     return &slots_[index];
 }
 
+// One test of the object pointer on the way to a live capability: an empty and a stale
+// slot differ only in why they cannot be used.
 isok::Result<Capability*, Error> CapSpace::live(u64 index) {
     if (index >= count_) return isok::fail(Error::bad_slot);
     Capability& c = slots_[index];
-    if (c.empty()) return isok::fail(Error::empty_slot);
-    if (c.stale()) return isok::fail(Error::stale);
+    if (!c.object) [[unlikely]]
+        return isok::fail(c.depth == Capability::stale_mark ? Error::stale : Error::empty_slot);
     return &c;
 }
 
 isok::Result<Capability*, Error> CapSpace::lookup(u64 index, ObjectType type, u64 rights) {
-    auto c = live(index);
-    if (!c) return c;
-    if ((*c)->object->type != type) return isok::fail(Error::wrong_type);
-    if (!(*c)->has(rights)) return isok::fail(Error::no_rights);
-    return c;
+    if (index >= count_) return isok::fail(Error::bad_slot);
+    Capability& c = slots_[index];
+    if (!c.object) [[unlikely]]
+        return isok::fail(c.depth == Capability::stale_mark ? Error::stale : Error::empty_slot);
+    if (c.object->type != type) return isok::fail(Error::wrong_type);
+    if (!c.has(rights)) return isok::fail(Error::no_rights);
+    return &c;
 }
 
 isok::Result<Capability*, Error> CapSpace::free_slot(u64 index) {

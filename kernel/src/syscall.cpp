@@ -60,18 +60,22 @@ static_assert(sizeof(entries) / sizeof(entries[0]) == table_size, "every system 
 } // namespace
 
 void handle_syscall(Thread& caller) {
-    Hart& self = this_hart();
     arch::TrapFrame& f = caller.frame();
     f.sepc += 4; // resume after the ecall, whether the call returns now or after blocking
     u64 number = f.a(7);
-    self.in_syscall = &caller;
     Error e = number < table_size ? table.handlers[number](caller, f) : Error::bad_syscall;
-    // What the call left without a capability or a mapping goes before user mode runs.
-    if (reclaim::pending()) [[unlikely]]
+    // What the call left without a capability or a mapping goes before user mode runs;
+    // the caller may be among it (the only other way a call destroys its caller, destroy
+    // on itself, returns blocked).
+    if (reclaim::pending()) [[unlikely]] {
+        Hart& self = this_hart();
+        self.in_syscall = &caller;
         reclaim::run();
-    bool alive = self.in_syscall == &caller;
-    self.in_syscall = nullptr;
-    if (alive && e != blocked) f.a(0) = u64(e);
+        bool alive = self.in_syscall == &caller;
+        self.in_syscall = nullptr;
+        if (!alive) return;
+    }
+    if (e != blocked) f.a(0) = u64(e);
 }
 
 } // namespace kernel

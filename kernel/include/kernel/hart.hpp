@@ -43,8 +43,8 @@ struct Hart {
     u32 asked_by = 0;
 
     u64 device_interrupts = 0; // PLIC lines claimed here (hart_info)
-    // The thread whose system call this hart is in; cleared if the call destroys it
-    // (directly, or by reclaiming what it no longer names), so nothing writes its registers.
+    // The thread whose system call this hart reclaims objects for; cleared if that
+    // destroys it, so that nothing writes its registers.
     Thread* in_syscall = nullptr;
 
     u64 next_tick = ~u64{0};
