@@ -27,21 +27,20 @@ void unlink(Capability& c) {
     c.prev = c.next = nullptr;
 }
 
-void make_stale(Capability& c) {
+// An unlinked slot: empty, or stale (stale_mark) when its object or an ancestor went.
+void reset(Capability& c, u32 depth) {
     c.object = nullptr;
     c.prev = c.next = nullptr;
     c.rights = 0;
     c.badge = 0;
-    c.depth = Capability::stale_mark;
+    c.depth = depth;
 }
 
-void make_empty(Capability& c) {
-    c.object = nullptr;
-    c.prev = c.next = nullptr;
-    c.rights = 0;
-    c.badge = 0;
-    c.depth = 0;
-}
+void make_stale(Capability& c) { reset(c, Capability::stale_mark); }
+void make_empty(Capability& c) { reset(c, 0); }
+
+// Why a slot without an object cannot be used.
+Error unusable(const Capability& c) { return c.depth == Capability::stale_mark ? Error::stale : Error::empty_slot; }
 
 bool derived(const Capability& c, const Capability* n) { return n && n->depth > c.depth; }
 
@@ -118,7 +117,7 @@ isok::Result<Capability*, Error> CapSpace::live(u64 index) {
     if (index >= count_) return isok::fail(Error::bad_slot);
     Capability& c = slots_[index];
     if (!c.object) [[unlikely]]
-        return isok::fail(c.depth == Capability::stale_mark ? Error::stale : Error::empty_slot);
+        return isok::fail(unusable(c));
     return &c;
 }
 
@@ -126,7 +125,7 @@ isok::Result<Capability*, Error> CapSpace::lookup(u64 index, ObjectType type, u6
     if (index >= count_) return isok::fail(Error::bad_slot);
     Capability& c = slots_[index];
     if (!c.object) [[unlikely]]
-        return isok::fail(c.depth == Capability::stale_mark ? Error::stale : Error::empty_slot);
+        return isok::fail(unusable(c));
     if (c.object->type != type) return isok::fail(Error::wrong_type);
     if (!c.has(rights)) return isok::fail(Error::no_rights);
     return &c;

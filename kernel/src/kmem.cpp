@@ -4,6 +4,7 @@
 #include <arch/layout.hpp>
 #include <kernel/assert.hpp>
 #include <kernel/kmem.hpp>
+#include <kernel/list.hpp>
 #include <kernel/placement.hpp>
 
 namespace kernel::kmem {
@@ -16,40 +17,24 @@ struct FreeObject {
     FreeObject* next;
 };
 
+struct WithRoom; // the list of a class's slab pages that have a free slot
+
 // The first granule of every slab page.
-struct Slab {
+struct Slab : ListLink<Slab, WithRoom> {
     FreeObject* free = nullptr;
-    Slab* prev = nullptr; // in the list of pages of its class that have room
-    Slab* next = nullptr;
     u32 used = 0;
 };
 static_assert(sizeof(Slab) <= granule);
 static_assert(max_object_size == frame_size - granule);
 
 FrameAllocator* allocator = nullptr;
-Slab* with_room[classes + 1];
+List<Slab, WithRoom> with_room[classes + 1];
 usize slab_pages = 0;
 
 usize class_of(usize size) { return (size + granule - 1) / granule; }
 
 Slab& slab_of(void* object) {
     return *reinterpret_cast<Slab*>(reinterpret_cast<u64>(object) & ~u64(frame_size - 1));
-}
-
-void push(Slab*& list, Slab& s) {
-    s.prev = nullptr;
-    s.next = list;
-    if (list) list->prev = &s;
-    list = &s;
-}
-
-void remove(Slab*& list, Slab& s) {
-    if (s.prev)
-        s.prev->next = s.next;
-    else
-        list = s.next;
-    if (s.next) s.next->prev = s.prev;
-    s.prev = s.next = nullptr;
 }
 
 Slab* new_slab(usize cls) {
@@ -81,16 +66,16 @@ usize pages() { return slab_pages; }
 void* take(usize size) {
     KERNEL_ASSERT(size > 0 && size <= max_object_size);
     usize cls = class_of(size);
-    Slab* s = with_room[cls];
+    Slab* s = with_room[cls].front();
     if (!s) {
         s = new_slab(cls);
         if (!s) return nullptr;
-        push(with_room[cls], *s);
+        with_room[cls].push_front(*s);
     }
     FreeObject* f = s->free;
     s->free = f->next;
     ++s->used;
-    if (!s->free) remove(with_room[cls], *s);
+    if (!s->free) with_room[cls].remove(*s);
     return f;
 }
 
@@ -102,9 +87,9 @@ void give(void* object, usize size) {
     auto* f = static_cast<FreeObject*>(object);
     f->next = s.free;
     s.free = f;
-    if (was_full) push(with_room[cls], s);
+    if (was_full) with_room[cls].push_front(s);
     if (--s.used > 0) return;
-    remove(with_room[cls], s);
+    with_room[cls].remove(s);
     --slab_pages;
     (void)allocator->free(arch::virt_to_phys(&s));
 }
